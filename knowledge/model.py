@@ -1,0 +1,256 @@
+"""The domain model of the knowledge base: plain dataclasses, serialisable to JSON.
+
+Every record carries a `SourceRef` naming the document it was read from. A field the source
+does not state stays empty (None or []): it is never filled in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+
+@dataclass
+class SourceRef:
+    """Where a record comes from (shown to users as « Source : … »)."""
+
+    publisher: str  # « Onisep », « France Compétences », « Note interne »…
+    document: str  # file name in knowledge/sources/ or of the imported export
+    reference: str = ""  # « fiche MET.650 », « RNCP35746 »…
+    licence: str = ""  # « ODbL », « Licence Ouverte 2.0 »…
+    line: Optional[int] = None
+
+    def citation(self) -> str:
+        """« Source : Onisep, fiche MET.650 »."""
+        parts = [self.publisher] + ([self.reference] if self.reference else [])
+        return "Source : " + ", ".join(parts)
+
+
+@dataclass
+class Appellation:
+    """A job title in both genders (one may be missing in the source)."""
+
+    feminin: str = ""
+    masculin: str = ""
+
+    def pick(self, gender: str = "") -> str:
+        """The form for `gender` ("f" or "m"), falling back to the other one."""
+        if gender == "f":
+            return self.feminin or self.masculin
+        return self.masculin or self.feminin
+
+
+@dataclass
+class Record:
+    """Base of all records: an id, a type and a source."""
+
+    TYPE: ClassVar[str] = "record"
+    id: str
+    source: SourceRef
+
+    @property
+    def type(self) -> str:
+        return self.TYPE
+
+    @property
+    def label(self) -> str:
+        return self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["type"] = self.TYPE
+        return data
+
+
+@dataclass
+class FormationRef:
+    id: str
+    libelle: str
+
+
+@dataclass
+class Metier(Record):
+    """A job: an ONISEP fiche métier, or a job described by a note or a free text."""
+
+    TYPE: ClassVar[str] = "metier"
+    appellation: Appellation = field(default_factory=Appellation)
+    autres_appellations: list[Appellation] = field(default_factory=list)
+    codes_rome: list[str] = field(default_factory=list)
+    presentation: str = ""
+    en_bref: str = ""
+    duree_etudes: str = ""  # the source's own sentence
+    duree_etudes_contexte: str = ""  # « Après le bac »
+    niveau_acces_min: str = ""  # « bac + 5 »
+    formations: list[FormationRef] = field(default_factory=list)
+    statuts: list[str] = field(default_factory=list)
+    centres_interet: list[str] = field(default_factory=list)  # ids of CentreInteret records
+    missions: list[str] = field(default_factory=list)
+    qualites: list[str] = field(default_factory=list)
+    rattachement: str = ""
+    secteurs: list[str] = field(default_factory=list)  # ids of Secteur records
+    description: str = ""  # for jobs with no ONISEP sheet (note, free text)
+    description_absente: bool = False  # the source names the job but describes it not
+
+    @property
+    def label(self) -> str:
+        return self.appellation.pick("m")
+
+
+@dataclass
+class Formation(Record):
+    TYPE: ClassVar[str] = "formation"
+    libelle: str = ""
+    metiers: list[str] = field(default_factory=list)  # ids of Metier records
+
+    @property
+    def label(self) -> str:
+        return self.libelle
+
+
+@dataclass
+class Certificateur:
+    nom_legal: str
+    siret: str = ""
+    nom_commercial: str = ""
+    site_internet: str = ""
+    qualite_signataire: str = ""
+
+
+@dataclass
+class BlocCompetences:
+    numero: int
+    intitule: str
+    code: str = ""  # « RNCP35746BC01 » where the source gives one
+    competences: list[str] = field(default_factory=list)
+    modalites_evaluation: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StatistiqueAnnuelle:
+    annee: int
+    certifies: Optional[int] = None
+    certifies_vae: Optional[int] = None
+    taux_insertion_global_6_mois: Optional[int] = None  # percent
+    taux_insertion_metier_6_mois: Optional[int] = None
+    taux_insertion_metier_2_ans: Optional[int] = None
+
+
+@dataclass
+class VoieAcces:
+    """An access route (formation initiale, apprentissage, VAE…) and its jury."""
+
+    voie: str
+    ouverte: Optional[bool] = None
+    jury: str = ""
+
+
+@dataclass
+class Certification(Record):
+    """A France Compétences RNCP sheet."""
+
+    TYPE: ClassVar[str] = "certification"
+    numero: str = ""  # « RNCP35746 »
+    intitule: str = ""
+    niveau_europe: Optional[int] = None
+    niveau_1969: str = ""  # « II »
+    codes_nsf: list[tuple[str, str]] = field(default_factory=list)
+    formacodes: list[tuple[str, str]] = field(default_factory=list)
+    certificateurs: list[Certificateur] = field(default_factory=list)
+    objectifs: str = ""
+    activites: list[str] = field(default_factory=list)
+    competences: list[str] = field(default_factory=list)
+    blocs: list[BlocCompetences] = field(default_factory=list)
+    modalites_evaluation: str = ""
+    secteurs_activite: str = ""
+    emplois_accessibles: list[str] = field(default_factory=list)
+    emplois_description: str = ""
+    codes_rome: list[str] = field(default_factory=list)
+    prerequis: list[str] = field(default_factory=list)
+    voies_acces: list[VoieAcces] = field(default_factory=list)
+    statistiques: list[StatistiqueAnnuelle] = field(default_factory=list)
+    statistiques_texte: str = ""
+    date_echeance: str = ""  # ISO date
+    date_enregistrement: str = ""  # ISO date of the registering decision
+    date_effet: str = ""
+    base_legale: str = ""
+    validite_composantes: str = ""
+    lieux_certification: list[str] = field(default_factory=list)
+    lieux_preparation: list[str] = field(default_factory=list)
+    certifications_anterieures: list[tuple[str, str]] = field(default_factory=list)
+    liens: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.intitule
+
+
+@dataclass
+class Secteur(Record):
+    """A sector or kind of employer (the communication agency note)."""
+
+    TYPE: ClassVar[str] = "secteur"
+    nom: str = ""
+    secteur_parent: str = ""  # « secteur du numérique »
+    description: list[str] = field(default_factory=list)
+    communication_externe: str = ""
+    communication_interne: str = ""
+    metiers: list[str] = field(default_factory=list)  # ids of Metier records (org chart)
+
+    @property
+    def label(self) -> str:
+        return self.nom
+
+
+@dataclass
+class CodeRome(Record):
+    TYPE: ClassVar[str] = "rome"
+    code: str = ""
+    libelle: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.libelle}".strip()
+
+
+@dataclass
+class CentreInteret(Record):
+    TYPE: ClassVar[str] = "interet"
+    libelle: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.libelle
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.TYPE: cls for cls in (Metier, Formation, Certification, Secteur, CodeRome, CentreInteret)
+}
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """Rebuild a value of annotated type `tp` from its JSON form."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union:  # Optional[X]
+        inner = [a for a in args if a is not type(None)][0]
+        return _build(inner, value)
+    if origin is list:
+        return [_build(args[0], v) for v in value]
+    if origin is tuple:
+        return tuple(_build(a, v) for a, v in zip(args, value))
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        return tp(**{k: _build(hints[k], v) for k, v in value.items() if k in names})
+    return value
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Inverse of `Record.to_dict`."""
+    cls = RECORD_TYPES[data["type"]]
+    return _build(cls, data)

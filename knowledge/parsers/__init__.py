@@ -1,0 +1,1 @@
+"""One parser per source format. Each exposes `parse(path, meta) -> list[Record]`."""
