@@ -1,0 +1,235 @@
+"""The Rasa custom actions: understand the turn, ask the knowledge base, hand back an answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.kb import KnowledgeBase
+from knowledge.model import Certification, Metier, Record
+
+from . import certification, metier, secteur
+from .compose import Answer, choice_buttons, join_fr, title_of
+from .config import knowledge_base, settings
+from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[KnowledgeBase, Any, str], Answer]
+FAMILIES: dict[str, tuple[list[str], dict[str, Handler]]] = {
+    "metier": (["metier"], metier.HANDLERS),
+    "certification": (["certification"], certification.HANDLERS),
+    "secteur": (["secteur"], {k: v for k, v in secteur.HANDLERS.items() if k != "ask_jobs_for_interest"}),
+    "interet": (["interet"], {"ask_jobs_for_interest": secteur.HANDLERS["ask_jobs_for_interest"]}),
+}
+# When the record named is not of the family the question expects, the closest question about it.
+CROSS = {
+    ("metier", "certification"): {"ask_access_level": "ask_certification_level",
+                                  "ask_studies": "ask_prerequisites"},
+    ("metier", "formation"): {},
+    ("certification", "metier"): {},
+}
+SLOT_FOR_TYPE = {"metier": "metier_id", "certification": "certification_id", "secteur": "secteur_id"}
+QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers}
+
+
+def family_of(intent: str) -> Optional[str]:
+    return QUESTION_INTENTS.get(intent)
+
+
+def handler_for(record: Record, intent: str) -> tuple[Optional[Handler], str]:
+    """The handler answering `intent` about `record`, possibly rerouted to the record's own family."""
+    family = FAMILIES.get(record.type)
+    if family is None:
+        return None, intent
+    handlers = family[1]
+    if intent in handlers:
+        return handlers[intent], intent
+    rerouted = CROSS.get((family_of(intent) or "", record.type), {}).get(intent)
+    if rerouted is None:
+        rerouted = {"metier": "ask_job_description", "certification": "ask_certification_overview",
+                    "secteur": "ask_sector_overview", "interet": "ask_jobs_for_interest"}[record.type]
+    return handlers[rerouted], rerouted
+
+
+class ActionAnswer(Action):
+    """Answers every knowledge question (and choices among proposed options)."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        kb = knowledge_base()
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        intent = (message.get("intent") or {}).get("name") or ""
+        entities = message.get("entities") or []
+        events: list[EventType] = [SlotSet("failures", 0.0)]
+        pending = tracker.get_slot("pending_options") or []
+        pending_intent = tracker.get_slot("pending_intent") or ""
+
+        record_id: Optional[str] = None
+        gender = tracker.get_slot("gender") or ""
+        if pending:
+            picked = choose(kb, text, pending, entities) if intent == "choose_option" or len(text.split()) <= 6 else None
+            if picked:
+                record_id, intent = picked, (pending_intent if intent == "choose_option" or not family_of(intent)
+                                             else intent)
+            events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
+            if intent == "choose_option" and not picked:
+                self._say(dispatcher, Answer(text="Je n'ai pas compris ton choix : clique sur une des propositions, "
+                                                  "ou repose ta question.", kind="clarify"))
+                return events
+        if intent == "choose_option" and not record_id:
+            choice = next((e["value"] for e in entities if e.get("entity") == "choice"), None)
+            record_id = choice if choice and kb.get(choice) else None
+            intent = pending_intent or ("ask_job_description" if record_id else intent)
+        if intent == "ask_bot_knowledge":
+            self._say(dispatcher, secteur.knowledge_overview(kb))
+            return events
+
+        family = family_of(intent)
+        if family is None:
+            self._say(dispatcher, Answer(text="Je n'ai pas compris ta question. Peux-tu la reformuler ?", kind="clarify"))
+            return events
+        types = FAMILIES[family][0]
+
+        if record_id is None:
+            mention = find_mention(kb, text, entities, types)
+            if mention.status == FOUND:
+                record_id = mention.record_id
+                gender = mention.gender or gender
+            elif mention.status == AMBIGUOUS:
+                return events + self._ask_which(dispatcher, kb, mention, intent, gender)
+            elif mention.status == UNKNOWN:
+                self._unknown(dispatcher, kb, mention, intent)
+                return events
+            else:
+                record_id, clarify = self._from_context(kb, tracker, family)
+                if record_id is None:
+                    if clarify:
+                        return events + self._ask_which(dispatcher, kb, clarify, intent, gender)
+                    self._say(dispatcher, self._what_subject(kb, family))
+                    return events
+
+        record = kb.get(record_id)
+        if record is None:
+            self._say(dispatcher, Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
+            return events
+        if family == "certification" and isinstance(record, Metier):
+            certs = kb.certifications_for_metier(record.id)
+            if len(certs) != 1:
+                return events + self._certifications_of_job(dispatcher, kb, record, certs, intent, gender)
+            record = kb.get(certs[0])
+        handler, _ = handler_for(record, intent)
+        if handler is None:
+            self._say(dispatcher, Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
+                                         record_id=record.id, source=record.source.citation(), kind="missing"))
+            return events
+        self._say(dispatcher, handler(kb, record, gender))
+        events += [SlotSet("subject", record.id), SlotSet("gender", gender or None)]
+        if record.type in SLOT_FOR_TYPE:
+            events.append(SlotSet(SLOT_FOR_TYPE[record.type], record.id))
+        return events
+
+    # -- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+        message = answer.message()
+        dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
+
+    def _from_context(self, kb: KnowledgeBase, tracker: Tracker, family: str) -> tuple[Optional[str], Optional[Mention]]:
+        """The subject of earlier turns that fits this question's family."""
+        slot = SLOT_FOR_TYPE.get(family)
+        if slot and tracker.get_slot(slot):
+            return tracker.get_slot(slot), None
+        subject = tracker.get_slot("subject")
+        if family == "certification" and subject and isinstance(kb.get(subject), Metier):
+            certs = kb.certifications_for_metier(subject)
+            if len(certs) == 1:
+                return certs[0], None
+            if certs:
+                return None, Mention(AMBIGUOUS, certs)
+        if family == "secteur":
+            sectors = kb.ids("secteur")
+            if len(sectors) == 1:
+                return sectors[0], None
+        return None, None
+
+    def _ask_which(self, dispatcher, kb: KnowledgeBase, mention: Mention, intent: str, gender: str) -> list[EventType]:
+        records = [r for r in (kb.get(i) for i in mention.record_ids) if r is not None]
+        said = f"« {mention.text} » peut" if mention.text else "Ta question peut"
+        self._say(dispatcher, Answer(
+            text=f"{said} correspondre à plusieurs fiches. Laquelle veux-tu ?",
+            buttons=choice_buttons(records, gender), kind="ambiguous"))
+        return [SlotSet("pending_options", [r.id for r in records]), SlotSet("pending_intent", intent)]
+
+    def _certifications_of_job(self, dispatcher, kb, job: Metier, certs: list[str], intent: str, gender: str):
+        title = title_of(job, gender)
+        if not certs:
+            self._say(dispatcher, Answer(
+                text=f"Cette question porte sur une certification, et je n'en connais aucune liée au métier de {title}.",
+                record_id=job.id, kind="missing"))
+            return [SlotSet("metier_id", job.id), SlotSet("subject", job.id)]
+        records = [kb.get(c) for c in certs]
+        self._say(dispatcher, Answer(
+            text=f"Ces informations concernent une certification. Pour le métier de {title}, je connais : "
+                 + join_fr([f"« {c.intitule} »" for c in records if isinstance(c, Certification)])
+                 + ". Laquelle t'intéresse ?",
+            buttons=choice_buttons(records), kind="ambiguous"))
+        return [SlotSet("pending_options", certs), SlotSet("pending_intent", intent),
+                SlotSet("metier_id", job.id), SlotSet("subject", job.id)]
+
+    def _unknown(self, dispatcher, kb: KnowledgeBase, mention: Mention, intent: str) -> None:
+        suggestions = [r for r in (kb.get(i) for i in mention.suggestions) if r is not None][:3]
+        text = (f"Je ne connais pas « {mention.text} » : ce n'est pas dans ma base, et je préfère ne rien inventer.")
+        buttons = []
+        if suggestions:
+            text += " Tu pensais peut-être à l'une de ces fiches ?"
+            buttons = choice_buttons(suggestions)
+        text += f"\nPour un conseil personnalisé : {settings().counsellor}."
+        self._say(dispatcher, Answer(text=text, buttons=buttons, kind="unknown"))
+        if suggestions:
+            # a button press then answers the original question about the chosen record
+            dispatcher.messages[-1]["custom"] = None
+
+    @staticmethod
+    def _what_subject(kb: KnowledgeBase, family: str) -> Answer:
+        examples = {"metier": "un métier (par exemple « " + (kb.get(kb.ids("metier")[0]).label if kb.ids("metier") else "") + " »)",
+                    "certification": "une certification (son nom ou son numéro RNCP)",
+                    "secteur": "un secteur", "interet": "un centre d'intérêt"}[family]
+        return Answer(text=f"De quoi parles-tu ? Précise {examples}.", kind="clarify")
+
+
+class ActionFallback(Action):
+    """Said when the NLU is unsure: ask to rephrase; after two misses in a row, offer a counsellor."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        failures = int(tracker.get_slot("failures") or 0) + 1
+        if failures >= 2:
+            dispatcher.utter_message(
+                text="Je n'arrive pas à comprendre ta demande, désolé. Tu peux en parler à "
+                f"{settings().counsellor}. Tu peux aussi me demander « que sais-tu faire ? »."
+            )
+            return [SlotSet("failures", 0.0)]
+        dispatcher.utter_message(
+            text="Je n'ai pas bien compris. Peux-tu reformuler ? Par exemple : « quelles études pour devenir "
+            "directeur de communication ? » ou « qui délivre le titre RNCP35746 ? »."
+        )
+        return [SlotSet("failures", float(failures))]
+
+
+class ActionCounsellor(Action):
+    def name(self) -> str:
+        return "action_counsellor"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        dispatcher.utter_message(text=f"Pour parler à une personne, contacte {settings().counsellor}.")
+        return [SlotSet("failures", 0.0)]

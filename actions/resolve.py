@@ -1,0 +1,97 @@
+"""Understand what a turn is about: the record named (entity, sentence scan), a choice among options,
+or the subject of the previous turns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from knowledge.kb import KnowledgeBase
+from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
+from knowledge.normalize import fold
+
+ENTITY_TYPES = {"job": "metier", "certification": "certification", "formation": "formation",
+                "sector": "secteur", "interest": "interet"}
+ORDINALS = {
+    0: r"premi(?:er|ere)|1(?:er|ere|e)?|un|une",
+    1: r"deuxi[eè]me|second(?:e)?|2(?:e|eme|nd|nde)?|deux",
+    2: r"troisi[eè]me|3(?:e|eme)?|trois",
+    3: r"quatri[eè]me|4(?:e|eme)?|quatre",
+    4: r"cinqui[eè]me|5(?:e|eme)?|cinq",
+    -1: r"derni(?:er|ere)|l'autre|autre",
+}
+
+
+@dataclass
+class Mention:
+    """The outcome of looking for a record in the turn."""
+
+    status: str  # found | ambiguous | unknown | none (nothing named)
+    record_ids: list[str] = field(default_factory=list)
+    text: str = ""  # what the user typed for it
+    gender: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def record_id(self) -> Optional[str]:
+        return self.record_ids[0] if self.status == FOUND and self.record_ids else None
+
+
+def _from_link(result: LinkResult, text: str) -> Mention:
+    ids = [c.id for c in result.candidates]
+    if result.status == UNKNOWN:
+        return Mention(UNKNOWN, [], text, result.gender, suggestions=ids)
+    return Mention(result.status, ids, text, result.gender)
+
+
+def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str]) -> Mention:
+    """The record the message names: extracted entities first, then a scan of the whole sentence.
+
+    `types` are the record types the question is about; other types are tried when none fits."""
+    linker = kb.linker
+    best: Optional[Mention] = None
+    for entity in entities:
+        if entity.get("entity") not in ENTITY_TYPES or not entity.get("value"):
+            continue
+        value = str(entity["value"])
+        for wanted in (types, None):
+            result = linker.link(value, wanted)
+            if result.status != UNKNOWN:
+                break
+        mention = _from_link(result, value)
+        if mention.status == FOUND:
+            return mention
+        best = best or mention
+    for wanted in (types, None):
+        scanned = linker.find_in_sentence(message, wanted)
+        if scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None):
+            return _from_link(scanned, scanned.span or message)
+    return best or Mention("none")
+
+
+def ordinal(text: str) -> Optional[int]:
+    folded = fold(text)
+    for index, pattern in ORDINALS.items():
+        if re.search(rf"(?:^|\b|\s)(?:{pattern})(?:\b|$)", folded):
+            return index
+    return None
+
+
+def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict]) -> Optional[str]:
+    """The option the user picked: a button payload, an ordinal (« le deuxième »), or a name (« le 360 »)."""
+    for entity in entities:
+        if entity.get("entity") == "choice" and entity.get("value") in options:
+            return entity["value"]
+    result = kb.linker.link(message)
+    named = [c.id for c in result.candidates if c.id in options and c.score >= 80]
+    if len(named) == 1:
+        return named[0]
+    scanned = kb.linker.find_in_sentence(message)
+    named = [c.id for c in scanned.candidates if c.id in options]
+    if len(named) == 1:
+        return named[0]
+    index = ordinal(message)
+    if index is not None and -len(options) <= index < len(options):
+        return options[index]
+    return None

@@ -1,0 +1,152 @@
+"""`orientation kb …`: build, check, show and search the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .build import MANIFEST, build, parse_sources
+from .kb import KnowledgeBase, StoreMissing, store_path
+from .linker import Linker
+from .model import Certification, Metier, Record
+from .parsers.errors import ParseError
+
+# Types of which one source document is the only definition: two records with one id is an error.
+PRIMARY_TYPES = {"metier", "certification", "secteur"}
+REQUIRED = {
+    "metier": ["appellation"],
+    "certification": ["numero", "intitule", "niveau_europe", "certificateurs"],
+    "formation": ["libelle"],
+    "secteur": ["nom", "metiers"],
+    "rome": ["code"],
+    "interet": ["libelle"],
+}
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    counts = build(args.store)
+    total = sum(counts.values())
+    for record_type, count in sorted(counts.items()):
+        print(f"{record_type:<14} {count:>6}")
+    print(f"{'total':<14} {total:>6}   → {args.store}")
+    return 0
+
+
+def check_store(kb: KnowledgeBase, parsed: list[Record]) -> list[str]:
+    """Problems in the sources and the store: duplicate ids, dangling references, empty required fields."""
+    problems: list[str] = []
+    seen = Counter((r.id, r.type) for r in parsed if r.type in PRIMARY_TYPES)
+    problems += [f"identifiant en double : {rid} ({rtype}, {n} fois)" for (rid, rtype), n in seen.items() if n > 1]
+    types_by_id: dict[str, set[str]] = {}
+    for r in parsed:
+        types_by_id.setdefault(r.id, set()).add(r.type)
+    problems += [f"identifiant {rid} porté par plusieurs types : {sorted(t)}" for rid, t in types_by_id.items() if len(t) > 1]
+    known = set(kb.ids())
+    for src, rel, dst in kb.db.execute("SELECT src, rel, dst FROM relations"):
+        for end in (src, dst):
+            if end not in known:
+                problems.append(f"référence pendante : {src} --{rel}--> {dst} ({end} inconnu)")
+    for record_id in known:
+        record = kb.get(record_id)
+        data = record.to_dict()
+        for name in REQUIRED.get(record.type, []):
+            value = data.get(name)
+            if not value or (isinstance(value, dict) and not any(value.values())):
+                problems.append(f"{record_id} : champ obligatoire « {name} » vide")
+        if not record.source or not record.source.document:
+            problems.append(f"{record_id} : source absente")
+        if isinstance(record, Metier):
+            refs = [f.id for f in record.formations] + record.codes_rome + record.centres_interet + record.secteurs
+            problems += [f"{record_id} : référence pendante vers {ref}" for ref in refs if ref not in known]
+        if isinstance(record, Certification):
+            problems += [f"{record_id} : code ROME pendant {c}" for c in record.codes_rome if c not in known]
+    return problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase(args.store)
+    problems = check_store(kb, parse_sources(MANIFEST))
+    for problem in problems:
+        print(f"ERREUR {problem}")
+    print(f"{sum(kb.counts().values())} enregistrements vérifiés, {len(problems)} erreur(s).")
+    return 1 if problems else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase(args.store)
+    record = kb.get(args.id)
+    if record is None:
+        print(f"Aucun enregistrement « {args.id} ».", file=sys.stderr)
+        return 1
+    relations = {rel: [{"id": i, "label": kb.get(i).label if kb.get(i) else ""} for i in ids]
+                 for rel, ids in kb.relations_of(record.id).items()}
+    if args.json:
+        _print_json({**record.to_dict(), "label": record.label, "relations": relations})
+        return 0
+    print(f"{record.id} · {record.type} · {record.label}")
+    print(record.source.citation())
+    for key, value in record.to_dict().items():
+        if key in {"id", "type", "source"} or not value:
+            continue
+        print(f"  {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+    for rel, items in relations.items():
+        print(f"  → {rel}: " + ", ".join(f"{i['id']} ({i['label']})" for i in items))
+    return 0
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    kb = KnowledgeBase(args.store)
+    text = " ".join(args.text)
+    linker: Linker = kb.linker
+    result = linker.link(text)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    print(f"« {text} » : {result.status}")
+    for c in result.candidates:
+        print(f"  {c.score:5.1f}  {c.id:<40} {c.type:<14} {c.label}")
+    return 0
+
+
+def add_kb_commands(subparsers: argparse._SubParsersAction) -> None:
+    kb = subparsers.add_parser("kb", help="base de connaissances").add_subparsers(dest="kb_command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, default=None, help="fichier SQLite (défaut : build/knowledge.sqlite)")
+    kb.add_parser("build", parents=[common], help="analyser les sources et construire la base").set_defaults(func=cmd_build)
+    kb.add_parser("check", parents=[common], help="vérifier la base").set_defaults(func=cmd_check)
+    show = kb.add_parser("show", parents=[common], help="afficher un enregistrement")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_show)
+    find = kb.add_parser("find", parents=[common], help="relier une mention à des enregistrements")
+    find.add_argument("text", nargs="+")
+    find.add_argument("--json", action="store_true")
+    find.set_defaults(func=cmd_find)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="orientation", description="Assistant d'orientation : outils.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_kb_commands(subparsers)
+    args = parser.parse_args(argv)
+    if getattr(args, "store", "unset") is None:
+        args.store = store_path()
+    try:
+        return args.func(args)
+    except ParseError as error:
+        print(f"Erreur dans les sources : {error}", file=sys.stderr)
+        return 2
+    except StoreMissing as error:
+        print(str(error), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

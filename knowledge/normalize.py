@@ -1,0 +1,121 @@
+"""French text normalisation for matching what students type against record names.
+
+`normalize("Directrice de la com'") → Normalized(tokens=("directeur", "communication"), gender="f")`:
+lower case, no accents, elisions and stop words dropped, common abbreviations expanded,
+feminine and plural forms brought back to the masculine singular.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Inclusive-writing gender marks: « chargé(e) », « directeur/trice », « professionnel/le », « représentant.e ».
+_INCLUSIVE = re.compile(r"\s?\((?:e|es|ne|le|euse|rice|trice)\)|/(?:e|es|ne|le|euse|rice|trice)\b|\.(?:e|es)\b", re.I)
+_ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|t|m|jusqu|lorsqu|puisqu)['’`´]", re.I)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+STOP_WORDS = frozenset(
+    """le la les l un une des de du d en et ou a au aux pour par sur dans avec chez ce cet cette ces
+    son sa ses mon ma mes ton ta tes y the of and""".split()
+)
+# Words that name a kind of record rather than a record: ignored on both sides of a match.
+GENERIC_WORDS = frozenset("metier titre certification rncp fiche diplome profession job poste".split())
+
+# Abbreviations and SMS spellings, token → expansion (already accent-free).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "com": ("communication",),
+    "comm": ("communication",),
+    "communic": ("communication",),
+    "dircom": ("directeur", "communication"),
+    "dir": ("directeur",),
+    "dirlo": ("directeur",),
+    "pub": ("publicite",),
+    "pubs": ("publicite",),
+    "resp": ("responsable",),
+    "respo": ("responsable",),
+    "crossmedia": ("cross", "media"),
+    "iep": ("institut", "etude", "politique"),
+    "sciencespo": ("institut", "etude", "politique"),
+    "rp": ("relation", "presse"),
+    "mkt": ("marketing",),
+    "mktg": ("marketing",),
+    "evenementielle": ("evenementiel",),
+    "pr": ("pour",),
+    "ds": ("dans",),
+    "ki": ("qui",),
+    "ke": ("que",),
+    "kel": ("quel",),
+    "kelle": ("quel",),
+}
+# Multi-word abbreviations, applied to the accent-free lower-case text.
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bsciences? ?po\b"), "institut etude politique"),
+    (re.compile(r"\bcross ?-? ?medias?\b"), "cross media"),
+    (re.compile(r"\bcom'"), "communication "),
+)
+# Feminine forms that no suffix rule brings back.
+FEMININE: dict[str, str] = {"cheffe": "chef", "cheffes": "chef", "directrice": "directeur", "directrices": "directeur"}
+_FEMININE_SUFFIXES = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("ienne", "ien"), ("eresse", "eur"))
+_KEEP_FINAL_S = frozenset("cross plus sens temps fois mois ans pas tres apres bus campus corps".split())
+
+
+@dataclass(frozen=True)
+class Normalized:
+    tokens: tuple[str, ...]
+    gender: str = ""  # "f" when the text used a feminine job form, "m" for a masculine one
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, with typographic apostrophes made plain."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
+    return text.encode("ascii", "ignore").decode().lower()
+
+
+def _masculine(token: str) -> tuple[str, bool]:
+    """(masculine form, whether the token was feminine)."""
+    if token in FEMININE:
+        return FEMININE[token], True
+    for fem, masc in _FEMININE_SUFFIXES:
+        if token.endswith(fem) and len(token) > len(fem) + 2:
+            return token[: -len(fem)] + masc, True
+    if token.endswith("ee") and len(token) > 4:
+        return token[:-1], True
+    return token, False
+
+
+def _singular(token: str) -> str:
+    if len(token) > 3 and token not in _KEEP_FINAL_S and not token.isdigit():
+        if token.endswith("eaux"):
+            return token[:-1]
+        if token.endswith(("s", "x")) and not token.endswith(("ss", "us")):
+            return token[:-1]
+    return token
+
+
+def normalize(text: str, drop_generic: bool = True) -> Normalized:
+    """Normalise a mention or a record name into matching tokens."""
+    text = _INCLUSIVE.sub("", text)
+    text = _ELISION.sub(" ", text.replace("’", "'"))
+    text = fold(text).replace("°", " ")
+    for pattern, replacement in PHRASES:
+        text = pattern.sub(replacement, text)
+    tokens: list[str] = []
+    gender = ""
+    for raw in _TOKEN.findall(text):
+        for token in ABBREVIATIONS.get(raw, (raw,)):
+            token = _singular(token)
+            token, was_feminine = _masculine(token)
+            if token in STOP_WORDS or (drop_generic and token in GENERIC_WORDS):
+                continue
+            if not gender and was_feminine and not tokens:
+                gender = "f"
+            elif not gender and not tokens and token.endswith(("eur", "teur", "ier", "ien")):
+                gender = "m"
+            tokens.append(token)
+    return Normalized(tuple(tokens), gender)
