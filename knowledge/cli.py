@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from .bench import add_bench_commands
 from .build import MANIFEST, build, parse_sources
 from .kb import KnowledgeBase, StoreMissing, store_path
 from .linker import Linker
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orientation", description="Assistant d'orientation : outils.")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_kb_commands(subparsers)
+    add_bench_commands(subparsers)
     args = parser.parse_args(argv)
     if getattr(args, "store", "unset") is None:
         args.store = store_path()
