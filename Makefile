@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all install kb model run test unit validate crossval lint bench clean
+.PHONY: all install kb model run test unit validate stories crossval latency lint bench clean
 
 all: install kb
 
@@ -33,11 +33,42 @@ $(STORE): $(BIN)/.installed $(KB_INPUTS)
 
 kb: $(STORE)
 
+# Retrained only when its inputs changed (make compares their dates with the model's).
+$(MODEL): $(BIN)/.installed $(MODEL_INPUTS)
+	$(BIN)/rasa train --data nlu stories --config config.yml --domain domain.yml \
+		--out models --fixed-model-name orientation
+	touch $@
+
+model: $(MODEL)
+
+# -- running ------------------------------------------------------------------------------------
+run: kb model
+	$(BIN)/python -m bot.launcher
+
 # -- tests --------------------------------------------------------------------------------------
-unit: kb
+validate: install
+	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
+
+unit: kb model
 	$(BIN)/python -m pytest -q
 
-test: unit
+stories: model
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/stories
+
+test: validate unit stories
+
+# NLU cross-validation (slow: trains 3 models); the report lands in results/crossval.
+crossval: install
+	$(BIN)/rasa test nlu --nlu nlu --config config.yml --cross-validation -f 3 --out results/crossval
+	$(BIN)/python -m bot.crossval_report results/crossval
+
+# Answer latency through the REST channel of a running stack (make run in another terminal).
+latency: install
+	$(BIN)/python -m bot.latency --url http://localhost:5005/webhooks/rest/webhook
+
+bench: kb
+	$(BIN)/orientation bench linker
 
 lint: install
 	$(BIN)/ruff check knowledge actions bot tests

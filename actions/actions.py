@@ -25,6 +25,7 @@ FAMILIES: dict[str, tuple[list[str], dict[str, Handler]]] = {
     "certification": (["certification"], certification.HANDLERS),
     "secteur": (["secteur"], {k: v for k, v in secteur.HANDLERS.items() if k != "ask_jobs_for_interest"}),
     "interet": (["interet"], {"ask_jobs_for_interest": secteur.HANDLERS["ask_jobs_for_interest"]}),
+    "formation": (["formation"], {"formation_jobs": metier.formation_jobs}),
 }
 # When the record named is not of the family the question expects, the closest question about it.
 CROSS = {
@@ -33,8 +34,17 @@ CROSS = {
     ("metier", "formation"): {},
     ("certification", "metier"): {},
 }
+# A follow-up without a mention keeps the previous subject: the question is read in that subject's family.
+COUNTERPART = {
+    "ask_certification_level": "ask_access_level", "ask_access_level": "ask_certification_level",
+    "ask_certification_overview": "ask_job_description", "ask_job_description": "ask_certification_overview",
+    "ask_prerequisites": "ask_studies", "ask_studies": "ask_prerequisites",
+    "ask_certification_jobs": "ask_sector_jobs", "ask_sector_jobs": "ask_certification_jobs",
+    "ask_sector_overview": "ask_job_description",
+}
 SLOT_FOR_TYPE = {"metier": "metier_id", "certification": "certification_id", "secteur": "secteur_id"}
-QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers}
+QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers
+                    if intent.startswith("ask_")}
 
 
 def family_of(intent: str) -> Optional[str]:
@@ -52,7 +62,8 @@ def handler_for(record: Record, intent: str) -> tuple[Optional[Handler], str]:
     rerouted = CROSS.get((family_of(intent) or "", record.type), {}).get(intent)
     if rerouted is None:
         rerouted = {"metier": "ask_job_description", "certification": "ask_certification_overview",
-                    "secteur": "ask_sector_overview", "interet": "ask_jobs_for_interest"}[record.type]
+                    "secteur": "ask_sector_overview", "interet": "ask_jobs_for_interest",
+                    "formation": "formation_jobs"}[record.type]
     return handlers[rerouted], rerouted
 
 
@@ -88,6 +99,12 @@ class ActionAnswer(Action):
             choice = next((e["value"] for e in entities if e.get("entity") == "choice"), None)
             record_id = choice if choice and kb.get(choice) else None
             intent = pending_intent or ("ask_job_description" if record_id else intent)
+        if intent in ("affirm", "deny"):
+            if intent == "affirm" and len(pending) == 1:
+                record_id, intent = pending[0], pending_intent or "ask_job_description"
+            else:
+                self._say(dispatcher, Answer(text="D'accord ! Pose-moi ta question quand tu veux.", kind="clarify"))
+                return events
         if intent == "ask_bot_knowledge":
             self._say(dispatcher, secteur.knowledge_overview(kb))
             return events
@@ -106,10 +123,15 @@ class ActionAnswer(Action):
             elif mention.status == AMBIGUOUS:
                 return events + self._ask_which(dispatcher, kb, mention, intent, gender)
             elif mention.status == UNKNOWN:
-                self._unknown(dispatcher, kb, mention, intent)
-                return events
+                return events + self._unknown(dispatcher, kb, mention, intent)
             else:
-                record_id, clarify = self._from_context(kb, tracker, family)
+                previous = kb.get(tracker.get_slot("subject") or "")
+                counterpart = COUNTERPART.get(intent, "")
+                if previous and family_of(counterpart) == previous.type and previous.type != family:
+                    record_id, intent, family = previous.id, counterpart, previous.type
+                    clarify = None
+                else:
+                    record_id, clarify = self._from_context(kb, tracker, family)
                 if record_id is None:
                     if clarify:
                         return events + self._ask_which(dispatcher, kb, clarify, intent, gender)
@@ -184,18 +206,17 @@ class ActionAnswer(Action):
         return [SlotSet("pending_options", certs), SlotSet("pending_intent", intent),
                 SlotSet("metier_id", job.id), SlotSet("subject", job.id)]
 
-    def _unknown(self, dispatcher, kb: KnowledgeBase, mention: Mention, intent: str) -> None:
+    def _unknown(self, dispatcher, kb: KnowledgeBase, mention: Mention, intent: str) -> list[EventType]:
+        """Say the base does not hold it; suggest close records (a press answers the question about it)."""
         suggestions = [r for r in (kb.get(i) for i in mention.suggestions) if r is not None][:3]
-        text = (f"Je ne connais pas « {mention.text} » : ce n'est pas dans ma base, et je préfère ne rien inventer.")
-        buttons = []
+        text = f"Je ne connais pas « {mention.text} » : ce n'est pas dans ma base, et je préfère ne rien inventer."
         if suggestions:
             text += " Tu pensais peut-être à l'une de ces fiches ?"
-            buttons = choice_buttons(suggestions)
-        text += f"\nPour un conseil personnalisé : {settings().counsellor}."
-        self._say(dispatcher, Answer(text=text, buttons=buttons, kind="unknown"))
-        if suggestions:
-            # a button press then answers the original question about the chosen record
-            dispatcher.messages[-1]["custom"] = None
+        text += f"\nPour un conseil personnalisé, tu peux contacter {settings().counsellor}."
+        self._say(dispatcher, Answer(text=text, buttons=choice_buttons(suggestions), kind="unknown"))
+        if not suggestions:
+            return []
+        return [SlotSet("pending_options", [r.id for r in suggestions]), SlotSet("pending_intent", intent)]
 
     @staticmethod
     def _what_subject(kb: KnowledgeBase, family: str) -> Answer:

@@ -29,7 +29,8 @@ class Answer:
 
 
 def bullets(items: Iterable[str]) -> str:
-    return "\n".join(f"• {item}" for item in items)
+    """One « • » line per item; a lead-in line ending with « : » stays a plain line."""
+    return "\n".join(item if item.rstrip().endswith(":") else f"• {item}" for item in items)
 
 
 def join_fr(items: list[str]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knowledge.kb import KnowledgeBase
-from knowledge.model import Certification, CodeRome, Metier
+from knowledge.model import Certification, CodeRome, Formation, Metier
 
 from .compose import Answer, answer, bullets, job_title, join_fr, missing, sentence
 
@@ -129,6 +129,16 @@ def interests(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
 
 def salary(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     return missing(record, "de données de salaire", _name(record, gender))
+
+
+def formation_jobs(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
+    """What the base says of a formation: the jobs whose sheet recommends it."""
+    jobs = [kb.get(i) for i in kb.targets(record.id, "metier")]
+    jobs = [j for j in jobs if isinstance(j, Metier)]
+    if not jobs:
+        return missing(record, "de métier associé", f"la formation « {record.libelle} »")
+    return answer(record, f"La formation « {record.libelle} » est recommandée pour devenir :\n"
+                  + bullets(job_title(j, gender) for j in jobs))
 
 
 HANDLERS = {

@@ -1,0 +1,163 @@
+"""The custom actions, run with a real tracker and dispatcher against the real knowledge base."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config
+from actions.actions import ActionAnswer, ActionCounsellor, ActionFallback
+
+
+@pytest.fixture(autouse=True)
+def use_test_store(kb_path, monkeypatch):
+    monkeypatch.setenv("ORIENTATION_KB", str(kb_path))
+    monkeypatch.setenv("ORIENTATION_CONSEILLER_CONTACT", "orientation@lycee-test.fr")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
+def run(action, text="", intent="", entities=None, slots=None):
+    tracker = Tracker(
+        sender_id="test", slots=dict(slots or {}),
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, slots_set
+
+
+def ask(text, intent, entities=None, slots=None):
+    return run(ActionAnswer(), text, intent, entities, slots)
+
+
+def job(value):
+    return [{"entity": "job", "value": value}]
+
+
+def test_studies_for_directrice_is_gendered_and_sourced():
+    messages, slots = ask("quelles études pour devenir directrice de communication ?", "ask_studies",
+                          job("directrice de communication"))
+    text = messages[0]["text"]
+    assert text.startswith("Pour devenir directrice de communication")
+    assert "bac + 5" in text and "master mention information, communication" in text
+    assert text.endswith("Source : Onisep, fiche MET.650")
+    assert slots["metier_id"] == "MET.650" and slots["gender"] == "f"
+
+
+def test_follow_up_reuses_the_last_job():
+    messages, _ = ask("et le code rome ?", "ask_rome_code", slots={"metier_id": "MET.650", "subject": "MET.650"})
+    assert "E1103 (Communication)" in messages[0]["text"]
+
+
+def test_mention_found_by_sentence_scan_without_entity():
+    messages, slots = ask("que fait un chef de pub ?", "ask_job_description")
+    assert "commercial de terrain" in messages[0]["text"] and slots["subject"] == "JOB.chef-de-publicite"
+    assert messages[0]["text"].endswith("Source : Note « Agence de communication »")
+
+
+def test_insertion_rate_of_cross_media_title():
+    messages, slots = ask("quel est le taux d'insertion du titre chargé de communication cross-média ?",
+                          "ask_insertion_stats", [{"entity": "certification", "value": "chargé de communication cross-média"}])
+    text = messages[0]["text"]
+    assert "2020 : 23 certifiés (dont 0 par VAE) ; insertion globale à 6 mois : 86 %" in text
+    assert "à 2 ans : non renseigné" in text
+    assert text.endswith("Source : France Compétences, RNCP35746") and slots["certification_id"] == "RNCP35746"
+
+
+def test_certifier_follow_up_uses_the_last_certification():
+    messages, _ = ask("qui la délivre ?", "ask_certifier", slots={"certification_id": "RNCP28684", "subject": "RNCP28684"})
+    assert "IPL (ISEFAC Paris Lille)" in messages[0]["text"]
+
+
+def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal():
+    messages, slots = ask("quel niveau pour chargé de communication ?", "ask_certification_level",
+                          [{"entity": "certification", "value": "chargé de communication"}])
+    assert len(messages[0]["buttons"]) == 2  # the question is about certifications: only the two titles
+    assert slots["pending_intent"] == "ask_certification_level"
+    options = slots["pending_options"]
+    messages, slots = ask("le deuxième", "choose_option", slots={"pending_options": options,
+                                                                  "pending_intent": "ask_certification_level"})
+    assert "niveau 6" in messages[0]["text"] and slots["subject"] == options[1]
+    assert slots["pending_options"] is None
+
+
+def test_choice_by_name_and_by_button_payload():
+    pending = {"pending_options": ["RNCP35746", "RNCP28684"], "pending_intent": "ask_certifier"}
+    messages, _ = ask("le 360", "choose_option", slots=pending)
+    assert "IPL (ISEFAC Paris Lille)" in messages[0]["text"]
+    messages, _ = ask('/choose_option{"choice": "RNCP35746"}', "choose_option",
+                      [{"entity": "choice", "value": "RNCP35746"}], slots=pending)
+    assert "INSTITUT PROMOTION FORMATION" in messages[0]["text"]
+
+
+def test_unknown_job_is_said_honestly_with_the_counsellor():
+    messages, _ = ask("quelles études pour devenir boulanger ?", "ask_studies", job("boulanger"))
+    text = messages[0]["text"]
+    assert "Je ne connais pas « boulanger »" in text and "orientation@lycee-test.fr" in text
+    assert "Source" not in text
+
+
+def test_missing_fact_is_not_invented():
+    messages, _ = ask("combien gagne un dircom ?", "ask_salary", job("dircom"))
+    assert "ne contient pas de données de salaire" in messages[0]["text"]
+    messages, _ = ask("que fait un media planneur", "ask_job_description", job("media planneur"))
+    assert "sans le décrire" in messages[0]["text"]
+
+
+def test_job_from_the_local_authority_text_lists_missions():
+    messages, _ = ask("missions du chargé de communication en collectivité", "ask_job_description",
+                      job("chargé de communication en collectivité"))
+    assert "Ses missions :\n• Élaborer une communication relative à l'image" in messages[0]["text"]
+
+
+def test_certification_question_about_a_job_offers_its_certifications():
+    messages, slots = ask("quel est le taux d'insertion pour devenir dircom ?", "ask_insertion_stats", job("dircom"))
+    assert {b["title"] for b in messages[0]["buttons"]} == {"Chargé de communication cross-média",
+                                                            "Chargé(e) de communication 360°"}
+
+
+def test_follow_up_in_the_other_family_keeps_the_subject():
+    messages, _ = ask("et le niveau ?", "ask_certification_level", slots={"subject": "MET.650", "metier_id": "MET.650"})
+    assert "niveau d'accès minimum est bac + 5" in messages[0]["text"]
+
+
+def test_sector_and_interest_questions():
+    messages, _ = ask("quels métiers dans une agence de communication ?", "ask_sector_jobs",
+                      [{"entity": "sector", "value": "agence de communication"}])
+    assert "• média planneur (sans description dans ma source)" in messages[0]["text"]
+    messages, _ = ask("différence entre communication interne et externe", "ask_internal_external_communication")
+    assert "Communication externe : La communication externe se traduit" in messages[0]["text"]
+    messages, _ = ask("j'aime communiquer, quel métier ?", "ask_jobs_for_interest",
+                      [{"entity": "interest", "value": "j'aime communiquer"}])
+    assert "directeur de communication" in messages[0]["text"]
+
+
+def test_no_subject_at_all_asks_which():
+    messages, _ = ask("et les qualités ?", "ask_qualities")
+    assert messages[0]["text"].startswith("De quoi parles-tu ?")
+
+
+def test_fallback_twice_offers_the_counsellor():
+    messages, slots = run(ActionFallback(), "blabla", "nlu_fallback")
+    assert "reformuler" in messages[0]["text"] and slots["failures"] == 1.0
+    messages, slots = run(ActionFallback(), "blabla", "nlu_fallback", slots={"failures": 1.0})
+    assert "orientation@lycee-test.fr" in messages[0]["text"] and slots["failures"] == 0.0
+
+
+def test_counsellor_contact_comes_from_configuration():
+    messages, _ = run(ActionCounsellor(), "je veux un conseiller", "ask_counsellor")
+    assert "orientation@lycee-test.fr" in messages[0]["text"]
+
+
+def test_what_the_assistant_knows_is_read_from_the_base():
+    messages, _ = ask("tu connais quels métiers ?", "ask_bot_knowledge")
+    text = messages[0]["text"]
+    assert "9 métiers, 2 certifications" in text and "Chargé de communication cross-média (RNCP35746)" in text

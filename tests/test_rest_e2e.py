@@ -1,0 +1,54 @@
+"""End to end through Rasa's REST channel: real NLU model, real action server, real knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from stack import Stack
+
+
+@pytest.fixture(scope="module")
+def stack(kb_path, tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("stack"), kb_path).start()
+    yield running
+    assert running.stop() == 0  # Ctrl-C stops everything cleanly
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_rest_studies_question_gets_the_sourced_answer(stack):
+    reply = texts(stack.say("e2e-1", "quelles études pour devenir directrice de communication ?"))
+    assert "Pour devenir directrice de communication" in reply and "bac + 5" in reply
+    assert "Source : Onisep, fiche MET.650" in reply
+
+
+def test_rest_follow_up_reuses_the_job(stack):
+    stack.say("e2e-2", "que fait un chef de pub ?")
+    reply = texts(stack.say("e2e-2", "et quelles études faut-il faire ?"))
+    assert "chef de publicité" in reply and "ne contient pas" in reply  # honest: the note has no studies
+
+
+def test_rest_insertion_rate(stack):
+    reply = texts(stack.say("e2e-3", "quel est le taux d'insertion du titre chargé de communication cross-média ?"))
+    assert "86 %" in reply and "Source : France Compétences, RNCP35746" in reply
+
+
+def test_rest_disambiguation_by_button_payload(stack):
+    replies = stack.say("e2e-4", "qui délivre le titre de chargé de communication ?")
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert len(buttons) >= 2
+    chosen = next(b for b in buttons if "360" in b["title"])
+    reply = texts(stack.say("e2e-4", chosen["payload"]))
+    assert "IPL (ISEFAC Paris Lille)" in reply
+
+
+def test_rest_unknown_job(stack):
+    reply = texts(stack.say("e2e-5", "quelles études pour devenir boulanger ?"))
+    assert "boulanger" in reply and "pas dans ma base" in reply
+
+
+def test_rest_greeting_and_out_of_scope(stack):
+    assert "assistant d'orientation" in texts(stack.say("e2e-6", "bonjour"))
+    assert "orientation" in texts(stack.say("e2e-6", "tu peux me donner la météo de demain ?"))
