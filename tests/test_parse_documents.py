@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 import yaml
@@ -71,7 +70,7 @@ def test_onisep_formation_without_id_is_reported_with_its_line(tmp_path):
     broken.write_text(text)
     with pytest.raises(ParseError) as error:
         onisep_md.parse(broken, MANIFEST["onisep_md"])
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if "Toulouse" in l)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Toulouse" in row)
     assert error.value.line == line and "FOR.nnnn" in str(error.value)
 
 

@@ -37,7 +37,7 @@ def _items(lines: list[str], path: Path) -> list[dict]:
 
 def parse(path: Path, meta: dict) -> list[Record]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    title = next((l[2:].strip() for l in lines if l.startswith("# ")), "")
+    title = next((row[2:].strip() for row in lines if row.startswith("# ")), "")
     if not title:
         raise ParseError(path, 1, "titre « # … » absent")
     items = _items(lines, path)

@@ -66,7 +66,6 @@ def _appellation(items: list[tuple[int, str]], path: Path) -> Appellation:
 def parse(path: Path, meta: dict) -> list[Record]:
     doc = _Lines(path)
     sections = doc.sections()
-    title = sections[1][0] if len(sections) > 1 else ""
     fields: dict[str, tuple[int, str, list[tuple[int, str]]]] = {}
     for _, _, body in sections:
         current = None
