@@ -22,8 +22,11 @@ class Answer:
     kind: str = "answer"  # answer | missing | unknown | ambiguous | clarify
 
     def message(self) -> dict:
-        """The dispatcher kwargs: text with its source line, buttons, and metadata for staff tools."""
-        text = self.text + (f"\n\n{self.source}" if self.source else "")
+        """The dispatcher kwargs: text with its source line, buttons, and metadata for staff tools.
+
+        Paragraphs are joined by single line breaks: Rasa's output channels cut a text at blank lines
+        into several messages, and the source must stay with its answer."""
+        text = self.text.replace("\n\n", "\n") + (f"\n{self.source}" if self.source else "")
         meta = {"record": self.record_id, "kind": self.kind}
         return {"text": text, "buttons": self.buttons, "json_message": None, "metadata": meta}
 

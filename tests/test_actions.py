@@ -160,3 +160,10 @@ def test_what_the_assistant_knows_is_read_from_the_base():
     messages, _ = ask("tu connais quels métiers ?", "ask_bot_knowledge")
     text = messages[0]["text"]
     assert "9 métiers, 2 certifications" in text and "Chargé de communication cross-média (RNCP35746)" in text
+
+
+def test_each_answer_is_one_message_with_its_source():
+    messages, _ = ask("parle-moi du titre cross média", "ask_certification_overview",
+                      [{"entity": "certification", "value": "cross média"}])
+    assert len(messages) == 1 and "\n\n" not in messages[0]["text"]
+    assert messages[0]["text"].endswith("\nSource : France Compétences, RNCP35746")
