@@ -15,7 +15,7 @@ from knowledge.model import Certification, Metier, Record
 from . import certification, metier, secteur
 from .compose import Answer, choice_buttons, join_fr, title_of
 from .config import knowledge_base, settings
-from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
+from .resolve import AMBIGUOUS, ENTITY_TYPES, FOUND, UNKNOWN, Mention, choose, find_mention
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ COUNTERPART = {
     "ask_certification_jobs": "ask_sector_jobs", "ask_sector_jobs": "ask_certification_jobs",
     "ask_sector_overview": "ask_job_description",
 }
+RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
+RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 SLOT_FOR_TYPE = {"metier": "metier_id", "certification": "certification_id", "secteur": "secteur_id"}
 QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers
                     if intent.startswith("ask_")}
@@ -74,10 +76,14 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return self.answer(dispatcher, tracker, ((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
+               rescued: bool = False) -> list[EventType]:
+        """Answer the latest message as the question `intent` (`rescued`: the NLU was unsure)."""
         kb = knowledge_base()
         message = tracker.latest_message or {}
         text = message.get("text") or ""
-        intent = (message.get("intent") or {}).get("name") or ""
         entities = message.get("entities") or []
         events: list[EventType] = [SlotSet("failures", 0.0)]
         pending = tracker.get_slot("pending_options") or []
@@ -116,7 +122,8 @@ class ActionAnswer(Action):
         types = FAMILIES[family][0]
 
         if record_id is None:
-            mention = find_mention(kb, text, entities, types)
+            no_context = not tracker.get_slot("subject")
+            mention = find_mention(kb, text, entities, types, residual_unknown=rescued or no_context)
             if mention.status == FOUND:
                 record_id = mention.record_id
                 gender = mention.gender or gender
@@ -161,8 +168,7 @@ class ActionAnswer(Action):
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
     def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-        message = answer.message()
-        dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
+        dispatcher.utter_message(**answer.message())
 
     def _from_context(self, kb: KnowledgeBase, tracker: Tracker, family: str) -> tuple[Optional[str], Optional[Mention]]:
         """The subject of earlier turns that fits this question's family."""
@@ -233,18 +239,38 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        rescued = self._rescue(tracker)
+        if rescued:
+            return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=True)
         failures = int(tracker.get_slot("failures") or 0) + 1
         if failures >= 2:
-            dispatcher.utter_message(
+            ActionAnswer._say(dispatcher, Answer(
                 text="Je n'arrive pas à comprendre ta demande, désolé. Tu peux en parler à "
-                f"{settings().counsellor}. Tu peux aussi me demander « que sais-tu faire ? »."
-            )
+                f"{settings().counsellor}. Tu peux aussi me demander « que sais-tu faire ? ».", kind="fallback"))
             return [SlotSet("failures", 0.0)]
-        dispatcher.utter_message(
+        ActionAnswer._say(dispatcher, Answer(
             text="Je n'ai pas bien compris. Peux-tu reformuler ? Par exemple : « quelles études pour devenir "
-            "directeur de communication ? » ou « qui délivre le titre RNCP35746 ? »."
-        )
+            "directeur de communication ? » ou « qui délivre le titre RNCP35746 ? ».", kind="fallback"))
         return [SlotSet("failures", float(failures))]
+
+
+    @staticmethod
+    def _rescue(tracker: Tracker) -> Optional[str]:
+        """A question intent close behind the fallback, when the message names a record (or an unknown one).
+
+        « que fait une infirmière ? » may fall under the NLU threshold; its runner-up intent and the
+        named job are enough to answer it (here: honestly, that the job is not in the base)."""
+        message = tracker.latest_message or {}
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        if not ranking or ranking[0].get("name") not in QUESTION_INTENTS:
+            return None
+        named = any(e.get("entity") in ENTITY_TYPES for e in message.get("entities") or [])
+        if float(ranking[0].get("confidence") or 0) < (RESCUE_WITH_ENTITY if named else RESCUE_CONFIDENCE):
+            return None
+        intent = ranking[0]["name"]
+        mention = find_mention(knowledge_base(), message.get("text") or "", message.get("entities") or [],
+                               FAMILIES[QUESTION_INTENTS[intent]][0], residual_unknown=True)
+        return intent if mention.status != "none" else None
 
 
 class ActionCounsellor(Action):
@@ -252,5 +278,6 @@ class ActionCounsellor(Action):
         return "action_counsellor"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(text=f"Pour parler à une personne, contacte {settings().counsellor}.")
+        ActionAnswer._say(dispatcher, Answer(text=f"Pour parler à une personne, contacte {settings().counsellor}.",
+                                             kind="counsellor"))
         return [SlotSet("failures", 0.0)]

@@ -19,16 +19,17 @@ class Answer:
     buttons: list[dict] = field(default_factory=list)
     record_id: str = ""  # the knowledge record the answer is built from
     source: str = ""  # « Source : Onisep, fiche MET.650 »
-    kind: str = "answer"  # answer | missing | unknown | ambiguous | clarify
+    kind: str = "answer"  # answer | missing | unknown | ambiguous | clarify | fallback | counsellor
 
     def message(self) -> dict:
-        """The dispatcher kwargs: text with its source line, buttons, and metadata for staff tools.
+        """The dispatcher kwargs: text with its source line, buttons, and the answer's outcome.
 
         Paragraphs are joined by single line breaks: Rasa's output channels cut a text at blank lines
-        into several messages, and the source must stay with its answer."""
+        into several messages, and the source must stay with its answer. The `answer_*` keys become
+        the bot event's metadata in the tracker store (read by the staff reports), not sent to users."""
         text = self.text.replace("\n\n", "\n") + (f"\n{self.source}" if self.source else "")
-        meta = {"record": self.record_id, "kind": self.kind}
-        return {"text": text, "buttons": self.buttons, "json_message": None, "metadata": meta}
+        return {"text": text, "buttons": self.buttons or None, "answer_kind": self.kind,
+                "answer_record": self.record_id, "answer_source": self.source}
 
 
 def bullets(items: Iterable[str]) -> str:

@@ -45,10 +45,13 @@ def _from_link(result: LinkResult, text: str) -> Mention:
     return Mention(result.status, ids, text, result.gender)
 
 
-def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str]) -> Mention:
+def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],
+                 residual_unknown: bool = False) -> Mention:
     """The record the message names: extracted entities first, then a scan of the whole sentence.
 
-    `types` are the record types the question is about; other types are tried when none fits."""
+    `types` are the record types the question is about; other types are tried when none fits.
+    With `residual_unknown`, words left once the question's framing is removed (« que fait une
+    infirmière ? » → « infirmière ») count as a mention the base does not know."""
     linker = kb.linker
     best: Optional[Mention] = None
     for entity in entities:
@@ -67,6 +70,10 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         scanned = linker.find_in_sentence(message, wanted)
         if scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None):
             return _from_link(scanned, scanned.span or message)
+    if best is None and residual_unknown:
+        residual = kb.linker.content_words(message)
+        if 0 < len(residual) <= 5:
+            return Mention(UNKNOWN, [], " ".join(residual))
     return best or Mention("none")
 
 

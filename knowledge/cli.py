@@ -132,11 +132,8 @@ def add_kb_commands(subparsers: argparse._SubParsersAction) -> None:
     find.set_defaults(func=cmd_find)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="orientation", description="Assistant d'orientation : outils.")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    add_kb_commands(subparsers)
-    add_bench_commands(subparsers)
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse and run a command; source and store errors become a clear message (exit 2)."""
     args = parser.parse_args(argv)
     if getattr(args, "store", "unset") is None:
         args.store = store_path()
@@ -148,6 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     except StoreMissing as error:
         print(str(error), file=sys.stderr)
         return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m knowledge.cli`: the knowledge-base commands alone."""
+    parser = argparse.ArgumentParser(prog="orientation", description="Base de connaissances.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_kb_commands(subparsers)
+    add_bench_commands(subparsers)
+    return run(parser, argv)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ QUESTION_WORDS = frozenset(
     delivre certificateur organisme mission role travail travaille consiste quotidien tache description
     decrire besoin plait aime passion profil secteur dans entreprise merci stp svp bonjour salut hello oui non
     recommande recommandee conseille conseil propose prepare mene ca sa cela ceci the ok alors et bien
-    plus moins tout tous toute toutes tres vraiment exactement donc aussi encore sinon avoir ai as a ont""".split()
+    plus moins tout tous toute toutes tres vraiment exactement donc aussi encore sinon avoir ai as a ont
+    euh bah ben bon hein jsp sai sais trop genre truc mdr lol ptdr wesh bref enfin voila ouais nan""".split()
 )
 
 
@@ -181,10 +182,15 @@ class Linker:
             result.candidates = full[:3]
         return result
 
+    @staticmethod
+    def content_words(sentence: str) -> list[str]:
+        """The words of a question that may name something (question framing and stop words removed)."""
+        words = [w.strip(".,;:!?") for w in re.findall(r"[\w'’°+.-]+", sentence)]
+        return [w for w in words if w and not set(normalize(w, drop_generic=False).tokens) <= QUESTION_WORDS]
+
     def find_in_sentence(self, sentence: str, types: Optional[Iterable[str]] = None) -> LinkResult:
         """Find the record a whole question names (« quelles études pour devenir dircom ? »)."""
-        words = [w for w in re.findall(r"[\w'’°+.-]+", sentence) if w]
-        content = [w for w in words if not set(normalize(w, drop_generic=False).tokens) <= QUESTION_WORDS]
+        content = self.content_words(sentence)
         if not content:
             return LinkResult(query=sentence, status=UNKNOWN)
         whole = self.link(" ".join(content), types)

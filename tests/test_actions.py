@@ -167,3 +167,35 @@ def test_each_answer_is_one_message_with_its_source():
                       [{"entity": "certification", "value": "cross média"}])
     assert len(messages) == 1 and "\n\n" not in messages[0]["text"]
     assert messages[0]["text"].endswith("\nSource : France Compétences, RNCP35746")
+
+
+def test_fallback_rescues_a_question_that_names_a_job():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_job_description", "confidence": 0.41},
+               {"name": "ask_sector_overview", "confidence": 0.38}]
+    tracker_message = {"text": "que fait une directrice de la clientèle ?", "intent": {"name": "nlu_fallback"},
+                       "entities": [], "intent_ranking": ranking}
+    tracker = Tracker("t", {}, tracker_message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert "ambassadeur" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["answer_record"] == "JOB.directeur-de-la-clientele"
+
+
+def test_fallback_without_a_named_record_asks_to_rephrase():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_job_description", "confidence": 0.41}]
+    message = {"text": "euh bah jsp trop", "intent": {"name": "nlu_fallback"}, "entities": [], "intent_ranking": ranking}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, Tracker("t", {}, message, [], False, None, {}, "action_listen"), {}))
+    assert "reformuler" in dispatcher.messages[0]["text"] and dispatcher.messages[0]["answer_kind"] == "fallback"
+
+
+def test_unknown_job_without_entity_is_named_honestly():
+    messages, _ = ask("que fait une infirmière ?", "ask_job_description")
+    assert "Je ne connais pas « infirmière »" in messages[0]["text"]
+    assert messages[0]["answer_kind"] == "unknown"
+
+
+def test_follow_up_without_entity_keeps_context_instead_of_unknown():
+    messages, _ = ask("et il faut quel niveau d'études ?", "ask_access_level",
+                      slots={"subject": "MET.650", "metier_id": "MET.650"})
+    assert "bac + 5" in messages[0]["text"]

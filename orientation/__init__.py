@@ -1,0 +1,1 @@
+"""The `orientation` command line: knowledge base, staff tools, benchmarks."""

@@ -1,0 +1,27 @@
+"""Entry point of `orientation`: `kb …`, `bench …`, `faq check …`, `rapport …`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from knowledge.bench import add_bench_commands
+from knowledge.cli import add_kb_commands, run
+from staff.auth import add_console_commands
+from staff.faq_check import add_faq_commands
+from staff.report_cli import add_report_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="orientation", description="Assistant d'orientation : outils.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_kb_commands(subparsers)
+    add_bench_commands(subparsers)
+    add_faq_commands(subparsers)
+    add_report_command(subparsers)
+    add_console_commands(subparsers)
+    return run(parser, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tools for school staff: FAQ check with a report, unanswered questions, console helpers."""

@@ -1,0 +1,139 @@
+"""`orientation faq check FILE.csv --report rapport.html`: play the staff FAQ through the real assistant."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+from tqdm import tqdm
+
+from .auth import hash_password
+from .client import AssistantUnreachable, ConsoleClient, Reply
+from .faq import FaqError, FaqRow, Verdict, conversations, judge, read_faq
+
+ROOT = Path(__file__).resolve().parents[1]
+LATEST = ROOT / "build" / "rapports" / "faq.html"
+
+
+@dataclass
+class Outcome:
+    row: FaqRow
+    reply: Reply
+    verdict: Verdict
+
+
+def play(rows: list[FaqRow], client: ConsoleClient, progress: bool = True) -> list[Outcome]:
+    """Every row, in conversations: shared ids in one conversation, other rows each in a fresh one."""
+    run = secrets.token_hex(4)
+    outcomes: list[Outcome] = []
+    with tqdm(total=len(rows), desc="FAQ", unit="question", disable=not progress, file=sys.stderr) as bar:
+        for number, group in enumerate(conversations(rows)):
+            sender = f"faq-{run}-{number}"
+            for row in group:
+                reply = client.ask(sender, row.question)
+                outcomes.append(Outcome(row, reply, judge(row, reply.text + "\n" + "\n".join(b.get("title", "") for b in reply.buttons))))
+                bar.update(1)
+    return sorted(outcomes, key=lambda o: o.row.line)
+
+
+TEMPLATE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Vérification de la FAQ</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.5rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.45rem;
+text-align:left;vertical-align:top;font-size:.92rem}th{background:#f3f5f8}.ok{color:#0b6b2f;font-weight:600}
+.ko{color:#a30d0d;font-weight:600}tr.ko-row{background:#fff3f3}.answer{white-space:pre-line;max-width:34rem}
+.muted{color:#555}.tag{display:inline-block;background:#eef1f5;border-radius:4px;padding:0 .3rem;margin:.1rem 0}
+</style></head><body>
+<h1>Vérification de la FAQ — {{ name }}</h1>
+<p>{{ when }} · {{ total }} question(s) · <span class="ok">{{ passed }} réussie(s)</span> ·
+<span class="{{ 'ko' if failed else 'ok' }}">{{ failed }} en échec</span></p>
+<table><tr><th>Ligne</th><th>Résultat</th><th>Question</th><th>Réponse donnée</th><th>Explication</th></tr>
+{% for o in outcomes %}<tr class="{{ '' if o.verdict.passed else 'ko-row' }}">
+<td>{{ o.row.line }}{% if o.row.conversation %}<br><span class="muted">conv. {{ o.row.conversation }}</span>{% endif %}</td>
+<td>{% if o.verdict.passed %}<span class="ok">réussie</span>{% else %}<span class="ko">échec</span>
+{% for m in o.verdict.missing %}<br>manque : <span class="tag">{{ m }}</span>{% endfor %}
+{% for f in o.verdict.present_forbidden %}<br>interdit présent : <span class="tag">{{ f }}</span>{% endfor %}{% endif %}</td>
+<td>{{ o.row.question }}</td>
+<td class="answer">{{ o.reply.text }}{% if o.reply.buttons %}<br><span class="muted">Boutons :</span>
+{% for b in o.reply.buttons %}<span class="tag">{{ b.title }}</span> {% endfor %}{% endif %}</td>
+<td>intention : {{ o.reply.intent or '—' }}<br>confiance : {{ '%.2f'|format(o.reply.confidence) }}<br>
+fiche : {{ o.reply.record or '—' }}{% if o.reply.source %}<br><span class="muted">{{ o.reply.source }}</span>{% endif %}</td>
+</tr>{% endfor %}</table></body></html>"""
+
+
+def render(outcomes: list[Outcome], name: str) -> str:
+    passed = sum(o.verdict.passed for o in outcomes)
+    return Environment(autoescape=True).from_string(TEMPLATE).render(
+        outcomes=outcomes, name=name, total=len(outcomes), passed=passed, failed=len(outcomes) - passed,
+        when=dt.datetime.now().strftime("%d/%m/%Y %H:%M"),
+    )
+
+
+def _run(args: argparse.Namespace, client: ConsoleClient) -> int:
+    rows = read_faq(args.file)
+    outcomes = play(rows, client, progress=not args.quiet)
+    html = render(outcomes, args.file.name)
+    for target in filter(None, [args.report, LATEST]):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    failed = [o for o in outcomes if not o.verdict.passed]
+    for o in failed:
+        print(f"ÉCHEC ligne {o.row.line} : « {o.row.question} » — manque {o.verdict.missing or '∅'}"
+              f"{' ; interdit présent ' + str(o.verdict.present_forbidden) if o.verdict.present_forbidden else ''}")
+    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
+          + (f" — rapport : {args.report}" if args.report else ""))
+    return 1 if failed else 0
+
+
+def cmd_faq_check(args: argparse.Namespace) -> int:
+    try:
+        read_faq(args.file)  # a malformed file is reported before anything starts
+    except FaqError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    password = os.environ.get("STAFF_PASSWORD", "")
+    client = ConsoleClient(args.url, password)
+    if not args.start and client.reachable():
+        try:
+            return _run(args, client)
+        except (PermissionError, AssistantUnreachable) as error:
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 2
+    if not args.start:
+        print(f"Aucun assistant sur {args.url} : démarrage d'un assistant privé le temps de la vérification…",
+              file=sys.stderr)
+    from bot.stack import Stack  # imported here: starting a stack is only needed in this case
+
+    workdir = Path(tempfile.mkdtemp(prefix="faq-"))
+    password = secrets.token_urlsafe(16)
+    stack = Stack(workdir, extra_env={"STAFF_PASSWORD_HASH": hash_password(password)})
+    try:
+        stack.start()
+        return _run(args, ConsoleClient(stack.base, password))
+    finally:
+        stack.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def add_faq_commands(subparsers: argparse._SubParsersAction) -> None:
+    faq = subparsers.add_parser("faq", help="vérifier la FAQ de l'établissement").add_subparsers(dest="faq", required=True)
+    check = faq.add_parser("check", help="poser chaque question à l'assistant et comparer")
+    check.add_argument("file", type=Path, help="fichier CSV (colonnes question ; attendu [; interdit ; conversation])")
+    check.add_argument("--report", type=Path, default=None, help="rapport HTML à écrire")
+    check.add_argument("--url", default=os.environ.get("ORIENTATION_URL", "http://127.0.0.1:5005"),
+                       help="assistant en marche (mot de passe : STAFF_PASSWORD)")
+    check.add_argument("--start", action="store_true", help="toujours démarrer un assistant privé")
+    check.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    check.set_defaults(func=cmd_faq_check)
+
+
+__all__ = ["add_faq_commands"]
