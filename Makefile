@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all install kb model run test unit validate stories crossval latency lint bench clean
+.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean
 
 all: install kb
 
@@ -56,7 +56,11 @@ stories: model
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/stories
 
-test: validate unit stories
+# The shipped staff FAQ, played through a private copy of the assistant.
+faq: kb model
+	$(BIN)/orientation faq check faq/exemple.csv --start --quiet --report build/rapports/faq.html
+
+test: validate unit stories faq
 
 # NLU cross-validation (slow: trains 3 models); the report lands in results/crossval.
 crossval: install
