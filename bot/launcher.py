@@ -42,9 +42,11 @@ def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
                   "--endpoints", env.get("ORIENTATION_ENDPOINTS", "endpoints.yml"),
                   "--credentials", env.get("ORIENTATION_CREDENTIALS", "credentials.yml")]),
     ]
-    if env.get("TELEGRAM_BOT_TOKEN"):
-        out.append(("telegram", [str(BIN / "python"), "-m", "bot.telegram"]))
     return out
+
+
+def telegram_command() -> list[str]:
+    return [str(BIN / "python"), "-m", "bot.telegram"]
 
 
 def main() -> int:
@@ -71,6 +73,11 @@ def main() -> int:
     url = f"http://127.0.0.1:{env['RASA_PORT']}/"
     if _wait_http(url, float(env.get("ORIENTATION_START_TIMEOUT", "300")), procs):
         log.info("Assistant prêt : http://localhost:%s/webhooks/rest/webhook", env["RASA_PORT"])
+    # Telegram starts once Rasa answers, and its failure (a bad token, say) leaves the rest running.
+    telegram: subprocess.Popen | None = None
+    if env.get("TELEGRAM_BOT_TOKEN") and not stopping and all(p.poll() is None for p in procs):
+        log.info("Démarrage de Telegram")
+        telegram = subprocess.Popen(telegram_command(), cwd=ROOT, env=env, start_new_session=True)
     code = 0
     while not stopping:
         dead = [p for p in procs if p.poll() is not None]
@@ -78,7 +85,12 @@ def main() -> int:
             log.error("Un processus s'est arrêté (code %s) : arrêt de l'ensemble.", dead[0].returncode)
             code = 1
             break
+        if telegram is not None and telegram.poll() is not None:
+            log.error("Le bot Telegram s'est arrêté (code %s) ; le reste continue.", telegram.returncode)
+            telegram = None
         time.sleep(0.5)
+    if telegram is not None:
+        procs.append(telegram)
     for p in procs:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGTERM)
