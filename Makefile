@@ -7,12 +7,14 @@ STORE := build/knowledge.sqlite
 MODEL := models/orientation.tar.gz
 MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml)
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/parsers/*.py knowledge/sources/*)
+CHROMIUM := /usr/bin/chromium
+AXE := build/node/node_modules/axe-core/axe.min.js
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean
+.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps
 
 all: install kb
 
@@ -26,6 +28,16 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# Web chat browser tests: Debian's Chromium (driven by Playwright, no browser download) and axe-core.
+$(CHROMIUM):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq chromium
+
+$(AXE):
+	npm install --prefix build/node --no-audit --no-fund --silent axe-core@4.14.1
+
+webchat-deps: $(CHROMIUM) $(AXE)
 
 $(STORE): $(BIN)/.installed $(KB_INPUTS)
 	$(BIN)/orientation kb build
@@ -49,7 +61,7 @@ run: kb model
 validate: install
 	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
 
-unit: kb model
+unit: kb model webchat-deps
 	$(BIN)/python -m pytest -q
 
 stories: model

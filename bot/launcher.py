@@ -72,7 +72,9 @@ def main() -> int:
         procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True))
     url = f"http://127.0.0.1:{env['RASA_PORT']}/"
     if _wait_http(url, float(env.get("ORIENTATION_START_TIMEOUT", "300")), procs):
-        log.info("Assistant prêt : http://localhost:%s/webhooks/rest/webhook", env["RASA_PORT"])
+        port = env["RASA_PORT"]
+        log.info("Assistant prêt : REST http://localhost:%s/webhooks/rest/webhook · web chat "
+                 "http://localhost:%s/webchat/ · console du personnel http://localhost:%s/console/", port, port, port)
     # Telegram starts once Rasa answers, and its failure (a bad token, say) leaves the rest running.
     telegram: subprocess.Popen | None = None
     if env.get("TELEGRAM_BOT_TOKEN") and not stopping and all(p.poll() is None for p in procs):
