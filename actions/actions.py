@@ -13,7 +13,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record
 
 from . import certification, metier, secteur
-from .compose import Answer, choice_buttons, join_fr, title_of
+from .compose import Answer, choice_buttons, citation, join_fr, title_of
 from .config import knowledge_base, settings
 from .resolve import AMBIGUOUS, ENTITY_TYPES, FOUND, UNKNOWN, Mention, choose, find_mention
 
@@ -157,7 +157,7 @@ class ActionAnswer(Action):
         handler, _ = handler_for(record, intent)
         if handler is None:
             self._say(dispatcher, Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
-                                         record_id=record.id, source=record.source.citation(), kind="missing"))
+                                         record_id=record.id, source=citation(record), kind="missing"))
             return events
         self._say(dispatcher, handler(kb, record, gender))
         events += [SlotSet("subject", record.id), SlotSet("gender", gender or None)]

@@ -82,8 +82,16 @@ def choice_buttons(records: list[Record], gender: str = "") -> list[dict]:
     return [{"title": title_of(r, gender)[:64], "payload": choice_payload(r.id)} for r in records]
 
 
+def citation(record: Record) -> str:
+    """« Source : Onisep, fiche MET.650 », plus the imported files that completed the record, if any."""
+    extra = sorted({c for c in record.provenance.values() if c})
+    if not extra:
+        return record.source.citation()
+    return "Sources : " + " ; ".join([record.source.citation().removeprefix("Source : "), *extra])
+
+
 def answer(record: Record, text: str, kind: str = "answer") -> Answer:
-    return Answer(text=text, record_id=record.id, source=record.source.citation(), kind=kind)
+    return Answer(text=text, record_id=record.id, source=citation(record), kind=kind)
 
 
 def missing(record: Record, what: str, name: Optional[str] = None) -> Answer:
@@ -93,6 +101,6 @@ def missing(record: Record, what: str, name: Optional[str] = None) -> Answer:
         text=f"Ma base ne contient pas {what} pour {name}. Je préfère ne rien inventer : "
         "un conseiller d'orientation pourra t'aider sur ce point.",
         record_id=record.id,
-        source=record.source.citation(),
+        source=citation(record),
         kind="missing",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, CodeRome, Formation, Metier
 
-from .compose import Answer, answer, bullets, job_title, join_fr, missing, sentence
+from .compose import Answer, answer, bullets, citation, job_title, join_fr, missing, sentence
 
 
 def _name(record: Metier, gender: str) -> str:
@@ -59,7 +59,7 @@ def description(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
         return Answer(
             text=f"Ma source cite le métier de {title}{where}, mais sans le décrire : je ne peux pas t'en dire "
             "plus sans inventer. Un conseiller d'orientation pourra te renseigner.",
-            record_id=record.id, source=record.source.citation(), kind="missing",
+            record_id=record.id, source=citation(record), kind="missing",
         )
     parts = [f"{sentence(title)} — en bref :"]
     if record.presentation:

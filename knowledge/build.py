@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 from importlib import import_module
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator, Optional
 
 import yaml
 
@@ -15,7 +16,8 @@ from .linker import FOUND, Alias, Linker
 from .model import Certification, CodeRome, Formation, Metier, Record, Secteur, CentreInteret
 from .normalize import normalize
 from .parsers.errors import ParseError
-from .store import write_store
+from .imports import ImportStore, imports_path
+from .store import StoreWriter
 
 SOURCES = Path(__file__).parent / "sources"
 MANIFEST = SOURCES / "manifest.yml"
@@ -47,8 +49,14 @@ def parse_sources(manifest: Path = MANIFEST) -> list[Record]:
     return records
 
 
+def _citation(record: Record) -> str:
+    return f"{record.source.publisher}, {record.source.document}"
+
+
 def merge(records: Iterable[Record]) -> dict[str, Record]:
-    """One record per id: later copies fill the empty fields of the first, lists are united."""
+    """One record per id: later copies fill the empty fields of the first, lists are united.
+
+    A field filled from a later copy is noted in the record's `provenance` (field → source)."""
     merged: dict[str, Record] = {}
     for record in records:
         first = merged.get(record.id)
@@ -58,11 +66,17 @@ def merge(records: Iterable[Record]) -> dict[str, Record]:
         if type(first) is not type(record):
             raise ParseError(record.source.document, record.source.line, f"{record.id} : deux types différents")
         for f in dataclasses.fields(record):
+            if f.name in {"id", "source", "provenance"}:
+                continue
             old, new = getattr(first, f.name), getattr(record, f.name)
             if isinstance(old, list):
-                setattr(first, f.name, old + [v for v in new if v not in old])
+                extra = [v for v in new if v not in old]
+                if extra:
+                    setattr(first, f.name, old + extra)
+                    first.provenance.setdefault(f.name, _citation(record))
             elif not old and new:
                 setattr(first, f.name, new)
+                first.provenance[f.name] = _citation(record)
     return merged
 
 
@@ -92,23 +106,22 @@ def aliases(record: Record) -> list[Alias]:
     return out
 
 
-def relations(records: dict[str, Record], linker: Linker) -> list[tuple[str, str, str]]:
-    """(source id, relation, target id) triples; read both ways from the store."""
+def relations(record: Record, job_linker: Optional[Linker]) -> list[tuple[str, str, str]]:
+    """(source id, relation, target id) triples of one record; read both ways from the store."""
     out: list[tuple[str, str, str]] = []
-    for record in records.values():
-        if isinstance(record, Metier):
-            out += [(record.id, "formation", f.id) for f in record.formations]
-            out += [(record.id, "rome", code) for code in record.codes_rome]
-            out += [(record.id, "interet", i) for i in record.centres_interet]
-            out += [(s, "metier", record.id) for s in record.secteurs]
-        elif isinstance(record, Certification):
-            out += [(record.id, "rome", code) for code in record.codes_rome]
-            for job in record.emplois_accessibles:
-                hit = linker.link(job, types=["metier"])
-                if hit.status == FOUND and hit.best.score >= 95:
-                    out.append((record.id, "emploi", hit.best.id))
-        elif isinstance(record, Formation):
-            out += [(record.id, "metier", m) for m in record.metiers]
+    if isinstance(record, Metier):
+        out += [(record.id, "formation", f.id) for f in record.formations]
+        out += [(record.id, "rome", code) for code in record.codes_rome]
+        out += [(record.id, "interet", i) for i in record.centres_interet]
+        out += [(s, "metier", record.id) for s in record.secteurs]
+    elif isinstance(record, Certification):
+        out += [(record.id, "rome", code) for code in record.codes_rome]
+        for job in record.emplois_accessibles if job_linker else []:
+            hit = job_linker.link(job, types=["metier"])
+            if hit.status == FOUND and hit.best.score >= 95:
+                out.append((record.id, "emploi", hit.best.id))
+    elif isinstance(record, Formation):
+        out += [(record.id, "metier", m) for m in record.metiers]
     return sorted(set(out))
 
 
@@ -120,13 +133,43 @@ def sources_digest(manifest: Path = MANIFEST) -> str:
     return digest.hexdigest()
 
 
-def build(target: Path, manifest: Path = MANIFEST) -> dict[str, int]:
-    """Parse, merge, relate and write the store at `target` (atomically). Returns counts per type."""
-    records = merge(parse_sources(manifest))
-    all_aliases = [a for r in records.values() for a in aliases(r)]
-    links = relations(records, Linker(all_aliases))
-    write_store(target, records.values(), all_aliases, links, {"sources_digest": sources_digest(manifest)})
+def _merged_stream(seeds: dict[str, Record], imported: Iterator[tuple[str, list[Record]]]) -> Iterator[Record]:
+    """Seeds and imports merged by id, in id order: the source documents first, imports fill the gaps."""
+    pending = sorted(seeds)
+    index = 0
+    for record_id, copies in imported:
+        while index < len(pending) and pending[index] < record_id:
+            yield seeds[pending[index]]
+            index += 1
+        seed = seeds.get(record_id)
+        if seed is not None:
+            index += 1
+        yield merge(([seed] if seed else []) + copies)[record_id]
+    for record_id in pending[index:]:
+        yield seeds[record_id]
+
+
+def build(target: Path, manifest: Path = MANIFEST, imports: Optional[Path] = None,
+          progress: Optional[Callable[[], None]] = None) -> dict[str, int]:
+    """Parse the sources, merge the imported records, write the store at `target` (atomically).
+
+    Streams: only the job aliases (for linking certifications to jobs) stay in memory.
+    Returns counts per type."""
+    seeds = merge(parse_sources(manifest))
+    imports = imports or imports_path(target)
+    store = ImportStore(imports) if imports.exists() else None
+    jobs = [copy.deepcopy(r) for r in seeds.values() if isinstance(r, Metier)]
+    jobs += list(store.of_type("metier")) if store else []
+    job_linker = Linker(a for job in merge(jobs).values() for a in aliases(job))
     counts: dict[str, int] = {}
-    for record in records.values():
-        counts[record.type] = counts.get(record.type, 0) + 1
+    with StoreWriter(target) as writer:
+        for record in _merged_stream(seeds, store.records_by_id() if store else iter(())):
+            writer.add(record, aliases(record), relations(record, job_linker))
+            counts[record.type] = counts.get(record.type, 0) + 1
+            if progress:
+                progress()
+        writer.commit({"sources_digest": sources_digest(manifest),
+                       "imported_records": str(store.count() if store else 0)})
+    if store:
+        store.close()
     return counts

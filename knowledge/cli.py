@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -71,6 +72,29 @@ def check_store(kb: KnowledgeBase, parsed: list[Record]) -> list[str]:
     return problems
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Stream an open-data file into the imports, then rebuild the store (all or nothing)."""
+    from tqdm import tqdm
+
+    from .imports import ImportStore, imports_path
+
+    if not args.file.exists():
+        print(f"Fichier introuvable : {args.file}", file=sys.stderr)
+        return 2
+    store = ImportStore(imports_path(args.store))
+    started = time.perf_counter()
+    with tqdm(desc=f"Import {args.kind}", unit=" enregistrements", file=sys.stderr, disable=args.quiet) as bar:
+        summary = store.load(args.kind, args.file, include_inactive=args.inactives, progress=lambda: bar.update(1))
+    store.close()
+    with tqdm(desc="Construction de la base", unit=" enregistrements", file=sys.stderr, disable=args.quiet) as bar:
+        counts = build(args.store, progress=lambda: bar.update(1))
+    print(f"Import {args.kind} de {args.file.name} en {time.perf_counter() - started:.1f} s")
+    for line in summary.lines():
+        print(f"  {line}")
+    print(f"  base : {sum(counts.values())} enregistrements → {args.store}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     kb = KnowledgeBase(args.store)
     problems = check_store(kb, parse_sources(MANIFEST))
@@ -122,6 +146,14 @@ def add_kb_commands(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--store", type=Path, default=None, help="fichier SQLite (défaut : build/knowledge.sqlite)")
     kb.add_parser("build", parents=[common], help="analyser les sources et construire la base").set_defaults(func=cmd_build)
     kb.add_parser("check", parents=[common], help="vérifier la base").set_defaults(func=cmd_check)
+    from .imports import KINDS
+
+    imp = kb.add_parser("import", parents=[common], help="importer un fichier open data (Onisep, RNCP, ROME)")
+    imp.add_argument("kind", choices=sorted(KINDS))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--inactives", action="store_true", help="RNCP : importer aussi les fiches inactives")
+    imp.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    imp.set_defaults(func=cmd_import)
     show = kb.add_parser("show", parents=[common], help="afficher un enregistrement")
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
@@ -140,7 +172,7 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ParseError as error:
-        print(f"Erreur dans les sources : {error}", file=sys.stderr)
+        print(f"Erreur de lecture : {error}", file=sys.stderr)
         return 2
     except StoreMissing as error:
         print(str(error), file=sys.stderr)

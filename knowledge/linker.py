@@ -96,11 +96,17 @@ class Linker:
         self.postings = dict(postings)
         self.vocabulary = list(self.postings)
         self.norms = [a.norm for a in self.aliases]
+        self._token_cache: dict[str, dict[str, float]] = {}
 
     # -- token level -------------------------------------------------------------------------
     def _similar_tokens(self, token: str) -> dict[str, float]:
         """Index tokens that `token` may be, with their similarity (typos only for longer tokens)."""
-        found = {token: 100.0} if token in self.postings else {}
+        cached = self._token_cache.get(token)
+        if cached is not None:
+            return cached
+        if len(self._token_cache) > 50_000:
+            self._token_cache.clear()
+        found = self._token_cache[token] = {token: 100.0} if token in self.postings else {}
         if len(token) >= 4:
             for other, score, _ in process.extract(
                 token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=TOKEN_SIMILARITY, limit=20
@@ -159,16 +165,11 @@ class Linker:
             coverage = min(1.0, len(normalized.tokens) / alias_len)
             contained[index] *= 0.8 + 0.2 * coverage
         partial = keep(self._rank(contained))
-        full = keep(
-            self._rank(
-                {
-                    i: s
-                    for _, s, i in process.extract(
-                        normalized.text, self.norms, scorer=fuzz.token_sort_ratio, score_cutoff=SUGGESTION, limit=50
-                    )
-                }
-            )
-        )
+        # The whole-mention fuzzy match only looks at aliases sharing a token (typos allowed) with it.
+        nearby = {i for t in normalized.tokens for other in self._similar_tokens(t) for i in self.postings[other]}
+        scored = process.extract(normalized.text, {i: self.norms[i] for i in nearby}, scorer=fuzz.token_sort_ratio,
+                                 score_cutoff=SUGGESTION, limit=50)
+        full = keep(self._rank({i: score for _, score, i in scored}))
         strong_full = [c for c in full if c.score >= FULL_MATCH]
         if partial:
             clear_winner = len(partial) == 1 or (partial[0].score >= 95 and partial[0].score - partial[1].score >= 5)

@@ -49,6 +49,8 @@ class Record:
     TYPE: ClassVar[str] = "record"
     id: str
     source: SourceRef
+    # field name → citation of the source that gave it, when records from several sources merged
+    provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def type(self) -> str:
@@ -92,6 +94,15 @@ class Metier(Record):
     secteurs: list[str] = field(default_factory=list)  # ids of Secteur records
     description: str = ""  # for jobs with no ONISEP sheet (note, free text)
     description_absente: bool = False  # the source names the job but describes it not
+    # Idéo fiches métiers (open data): texts with HTML removed
+    accroche: str = ""
+    nature_travail: str = ""
+    competences: str = ""
+    condition_travail: str = ""
+    acces_metier: str = ""
+    vie_professionnelle: str = ""
+    metiers_associes: list[str] = field(default_factory=list)  # ids (MET.nnn)
+    secteurs_activite: list[str] = field(default_factory=list)  # labels
 
     @property
     def label(self) -> str:
@@ -103,6 +114,17 @@ class Formation(Record):
     TYPE: ClassVar[str] = "formation"
     libelle: str = ""
     metiers: list[str] = field(default_factory=list)  # ids of Metier records
+    sigle: str = ""
+    type_formation: str = ""
+    duree: str = ""  # « 3 ans »
+    niveau_certification: str = ""  # « niveau 7 (bac + 5) »
+    niveau_etudes: str = ""
+    descriptif: str = ""
+    acces: str = ""
+    url: str = ""
+    code_rncp: str = ""
+    codes_nsf: list[tuple[str, str]] = field(default_factory=list)
+    tutelle: str = ""
 
     @property
     def label(self) -> str:
@@ -181,6 +203,14 @@ class Certification(Record):
     certifications_anterieures: list[tuple[str, str]] = field(default_factory=list)
     liens: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
+    # RNCP export (open data)
+    etat: str = ""  # « Publiée »…
+    actif: Optional[bool] = None
+    abrege: str = ""
+    date_decision: str = ""
+    date_publication: str = ""
+    date_limite_delivrance: str = ""
+    partenaires: list[Certificateur] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -209,6 +239,7 @@ class CodeRome(Record):
     TYPE: ClassVar[str] = "rome"
     code: str = ""
     libelle: str = ""
+    appellations: list[str] = field(default_factory=list)  # job titles of the ROME appellation file
 
     @property
     def label(self) -> str:

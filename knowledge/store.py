@@ -16,16 +16,17 @@ CREATE TABLE records (id TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT NOT NU
 CREATE TABLE aliases (record_id TEXT NOT NULL, record_type TEXT NOT NULL, label TEXT NOT NULL,
                       text TEXT NOT NULL, norm TEXT NOT NULL);
 CREATE TABLE relations (src TEXT NOT NULL, rel TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, rel, dst));
-CREATE INDEX relations_dst ON relations (dst, rel);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE texts USING fts5(record_id UNINDEXED, field UNINDEXED, content,
                                       tokenize = 'unicode61 remove_diacritics 2');
 """
+INDEXES = "CREATE INDEX relations_dst ON relations (dst, rel); CREATE INDEX records_type ON records (type);"
 
 # Fields whose text goes into the full-text index.
 TEXT_FIELDS = (
     "presentation en_bref description missions qualites objectifs activites competences secteurs_activite "
-    "emplois_description emplois_accessibles communication_externe communication_interne libelle intitule"
+    "emplois_description emplois_accessibles communication_externe communication_interne libelle intitule "
+    "accroche nature_travail"
 ).split()
 
 
@@ -42,36 +43,58 @@ def _texts(record: Record) -> Iterable[tuple[str, str]]:
                     yield name, item
 
 
-def write_store(
-    target: Path,
-    records: Iterable[Record],
-    aliases: Iterable[Alias],
-    relations: Iterable[tuple[str, str, str]],
-    meta: dict[str, str],
-) -> None:
-    """Write a new store next to `target`, then swap it in: readers never see half a store."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        db.executescript(SCHEMA)
-        for record in records:
-            db.execute(
-                "INSERT INTO records VALUES (?, ?, ?, ?)",
-                (record.id, record.type, record.label, json.dumps(record.to_dict(), ensure_ascii=False)),
-            )
-            db.executemany(
-                "INSERT INTO texts (record_id, field, content) VALUES (?, ?, ?)",
-                [(record.id, f, t) for f, t in _texts(record)],
-            )
-        db.executemany(
-            "INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
-            [(a.record_id, a.record_type, a.label, a.text, a.norm) for a in aliases],
+class StoreWriter:
+    """Writes a new store next to `target` and swaps it in on success: readers never see half a store,
+    and a failure leaves the previous store untouched."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = target.with_name(target.name + ".tmp")
+        self.tmp.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.tmp)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.executescript(SCHEMA)
+
+    def add(self, record: Record, aliases: Iterable[Alias], relations: Iterable[tuple[str, str, str]]) -> None:
+        self.db.execute(
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            (record.id, record.type, record.label, json.dumps(record.to_dict(), ensure_ascii=False)),
         )
-        db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
-        db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, target)
+        self.db.executemany("INSERT INTO texts (record_id, field, content) VALUES (?, ?, ?)",
+                            [(record.id, f, t) for f, t in _texts(record)])
+        self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
+                            [(a.record_id, a.record_type, a.label, a.text, a.norm) for a in aliases])
+        self.db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
+
+    def commit(self, meta: dict[str, str]) -> None:
+        self.db.executescript(INDEXES)
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        self.db.commit()
+        self.db.close()
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        self.db.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "StoreWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def write_store(target: Path, records: Iterable[Record], aliases: Iterable[Alias],
+                relations: Iterable[tuple[str, str, str]], meta: dict[str, str]) -> None:
+    """Write a whole store at once (small bases, tests)."""
+    by_record: dict[str, list[Alias]] = {}
+    for alias in aliases:
+        by_record.setdefault(alias.record_id, []).append(alias)
+    with StoreWriter(target) as writer:
+        for record in records:
+            writer.add(record, by_record.get(record.id, []), [])
+        writer.db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
+        writer.commit(meta)
