@@ -85,6 +85,7 @@ latency: install
 
 bench: kb
 	$(BIN)/orientation bench linker
+	$(BIN)/orientation bench catalogue
 
 lint: install
 	$(BIN)/ruff check knowledge actions bot tests

@@ -13,7 +13,7 @@ import yaml
 
 from .grammar import feminize
 from .linker import FOUND, Alias, Linker
-from .model import Certification, CodeRome, Formation, Metier, Record, Secteur, CentreInteret
+from .model import Appellation, CentreInteret, Certification, CodeRome, Formation, Metier, Record, Secteur
 from .normalize import normalize
 from .parsers.errors import ParseError
 from .imports import ImportStore, imports_path
@@ -53,6 +53,14 @@ def _citation(record: Record) -> str:
     return f"{record.source.publisher}, {record.source.document}"
 
 
+def _known_appellation(value: object, existing: list) -> bool:
+    """An appellation whose forms all normalise like names already there (« responsable communication »)."""
+    if not isinstance(value, Appellation):
+        return False
+    known = {normalize(n).text for a in existing if isinstance(a, Appellation) for n in (a.feminin, a.masculin) if n}
+    return all(normalize(n).text in known for n in (value.feminin, value.masculin) if n)
+
+
 def merge(records: Iterable[Record]) -> dict[str, Record]:
     """One record per id: later copies fill the empty fields of the first, lists are united.
 
@@ -70,7 +78,7 @@ def merge(records: Iterable[Record]) -> dict[str, Record]:
                 continue
             old, new = getattr(first, f.name), getattr(record, f.name)
             if isinstance(old, list):
-                extra = [v for v in new if v not in old]
+                extra = [v for v in new if v not in old and not _known_appellation(v, old)]
                 if extra:
                     setattr(first, f.name, old + extra)
                     first.provenance.setdefault(f.name, _citation(record))

@@ -1,0 +1,104 @@
+"""Importing open data into the store: merge with the seeds, persistence, all-or-nothing errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from knowledge.kb import KnowledgeBase
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def orientation(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "knowledge.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8")
+
+
+@pytest.fixture()
+def store(tmp_path):
+    path = tmp_path / "knowledge.sqlite"
+    assert orientation("kb", "build", "--store", str(path)).returncode == 0
+    return path
+
+
+def kb_import(store, kind, name):
+    return orientation("kb", "import", kind, str(FIXTURES / name), "--store", str(store), "--quiet")
+
+
+def test_import_adds_jobs_and_merges_with_the_seed_keeping_field_sources(store):
+    done = kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml")
+    assert done.returncode == 0, done.stderr
+    assert "ajoutés : " in done.stdout and "2 metier" in done.stdout and "identifiant absent" in done.stdout
+    kb = KnowledgeBase(store)
+    assert kb.get("MET.1234").label == "chargé de relations presse"
+    seed = kb.get("MET.650")
+    assert seed.source.document.startswith("onisep-fiche-metier-MET.650")  # the seed stays the main source
+    assert seed.niveau_acces_min == "bac + 5" and len(seed.formations) == 7
+    assert seed.competences and seed.provenance["competences"] == "Onisep, ideo-fiches-metiers-ancien.xml"
+    assert "niveau_acces_min" not in seed.provenance
+    assert len(seed.autres_appellations) == 1  # « responsable communication » is not added twice
+    assert kb.linker.link("chargée de relations presse").best.id == "MET.1234"
+
+
+def test_imported_records_survive_a_rebuild_and_a_second_import_updates(store):
+    assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
+    assert orientation("kb", "build", "--store", str(store)).returncode == 0
+    assert KnowledgeBase(store).get("MET.1234") is not None
+    again = kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml")
+    assert "mis à jour : " in again.stdout and "2 metier" in again.stdout.split("mis à jour")[1]
+
+
+def test_imports_of_several_kinds_merge_on_ids(store):
+    assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-2025.xml").returncode == 0
+    assert kb_import(store, "onisep-formations", "onisep/ideo-fiches-formations.xml").returncode == 0
+    kb = KnowledgeBase(store)
+    formation = kb.get("FOR.9610")
+    assert formation.libelle == "master mention information, communication" and formation.duree
+    assert "MET.650" in kb.targets("FOR.9610", "metier")
+    assert kb.get("MET.1299") is not None
+
+
+def test_malformed_file_names_file_line_and_element_and_leaves_the_store_untouched(store):
+    before = store.read_bytes()
+    imports = store.with_name("imports.sqlite")
+    done = kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-casse.xml")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "ideo-fiches-metiers-casse.xml:13" in done.stderr and "<romeV3>" in done.stderr
+    assert store.read_bytes() == before
+    assert not (imports.exists() and json.dumps(_imported(imports)) != "[]")
+
+
+def _imported(path):
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT id FROM imported").fetchall()
+
+
+def test_answer_cites_the_imported_file_that_completed_a_record(store, monkeypatch):
+    from actions.compose import citation
+    assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
+    kb = KnowledgeBase(store)
+    assert citation(kb.get("MET.1234")) == "Source : Onisep, fiche MET.1234"
+    assert citation(kb.get("MET.650")) == "Sources : Onisep, fiche MET.650 ; Onisep, ideo-fiches-metiers-ancien.xml"
+
+
+def test_running_assistant_answers_about_an_imported_only_job_without_retraining(tmp_path):
+    from stack import Stack
+
+    store = tmp_path / "knowledge.sqlite"
+    assert orientation("kb", "build", "--store", str(store)).returncode == 0
+    stack = Stack(tmp_path, store).start()
+    try:
+        before = "\n".join(m.get("text", "") for m in stack.say("imp-1", "que fait un chargé de relations presse ?"))
+        assert "MET.1234" not in before
+        assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
+        after = "\n".join(m.get("text", "") for m in stack.say("imp-2", "que fait un chargé de relations presse ?"))
+        assert "Interface entre une organisation et les médias" in after
+        assert after.endswith("Source : Onisep, fiche MET.1234")
+    finally:
+        stack.stop()
