@@ -13,7 +13,8 @@ import yaml
 
 from .grammar import feminize
 from .linker import FOUND, Alias, Linker
-from .model import Appellation, CentreInteret, Certification, CodeRome, Formation, Metier, Record, Secteur
+from .model import (Appellation, BlocCompetences, CentreInteret, Certificateur, Certification, CodeRome, Formation,
+                    FormationRef, Metier, Record, Secteur, StatistiqueAnnuelle, VoieAcces)
 from .normalize import normalize
 from .parsers.errors import ParseError
 from .imports import ImportStore, imports_path
@@ -61,6 +62,41 @@ def _known_appellation(value: object, existing: list) -> bool:
     return all(normalize(n).text in known for n in (value.feminin, value.masculin) if n)
 
 
+def _item_key(item: object) -> object:
+    """What makes two list items the same thing (a year's statistics, an access route, a block…)."""
+    if isinstance(item, StatistiqueAnnuelle):
+        return ("annee", item.annee)
+    if isinstance(item, VoieAcces):
+        return ("voie", normalize(item.voie).text)
+    if isinstance(item, BlocCompetences):
+        return ("bloc", item.code or item.numero)
+    if isinstance(item, Certificateur):
+        return ("certificateur", normalize(item.nom_legal).text)
+    if isinstance(item, FormationRef):
+        return ("formation", item.id)
+    return None
+
+
+def _merge_list(old: list, new: list) -> bool:
+    """Add the new items to `old` (in place); an item already there only gets its empty fields filled."""
+    by_key = {k: item for item in old if (k := _item_key(item)) is not None}
+    changed = False
+    for item in new:
+        key = _item_key(item)
+        if key is not None and key in by_key:
+            current = by_key[key]
+            for f in dataclasses.fields(current):
+                if getattr(current, f.name) in (None, "", []) and getattr(item, f.name) not in (None, "", []):
+                    setattr(current, f.name, getattr(item, f.name))
+                    changed = True
+        elif item not in old and not _known_appellation(item, old):
+            old.append(item)
+            changed = True
+            if key is not None:
+                by_key[key] = item
+    return changed
+
+
 def merge(records: Iterable[Record]) -> dict[str, Record]:
     """One record per id: later copies fill the empty fields of the first, lists are united.
 
@@ -78,9 +114,7 @@ def merge(records: Iterable[Record]) -> dict[str, Record]:
                 continue
             old, new = getattr(first, f.name), getattr(record, f.name)
             if isinstance(old, list):
-                extra = [v for v in new if v not in old and not _known_appellation(v, old)]
-                if extra:
-                    setattr(first, f.name, old + extra)
+                if _merge_list(old, new):
                     first.provenance.setdefault(f.name, _citation(record))
             elif not old and new:
                 setattr(first, f.name, new)

@@ -102,3 +102,28 @@ def test_running_assistant_answers_about_an_imported_only_job_without_retraining
         assert after.endswith("Source : Onisep, fiche MET.1234")
     finally:
         stack.stop()
+
+
+def test_rncp_import_merges_with_the_seed_sheet_without_duplicates(store):
+    done = kb_import(store, "rncp", "rncp/export-fiches-rncp-v4-1.xml")
+    assert done.returncode == 0, done.stderr
+    assert "fiche inactive" in done.stdout
+    kb = KnowledgeBase(store)
+    cert = kb.get("RNCP35746")
+    years = [s.annee for s in cert.statistiques]
+    assert len(years) == len(set(years)) and {2018, 2019, 2020} <= set(years)
+    seed_2020 = next(s for s in cert.statistiques if s.annee == 2020)
+    assert (seed_2020.certifies, seed_2020.taux_insertion_global_6_mois) == (23, 86)
+    routes = [r.voie for r in cert.voies_acces]
+    from knowledge.normalize import normalize
+    assert len({normalize(r).text for r in routes}) == len(routes)
+    assert cert.source.document.startswith("rncp35746")  # the seed document stays the main source
+    imported_only = [i for i in kb.ids("certification") if i not in {"RNCP35746", "RNCP28684"}]
+    assert imported_only and all(kb.get(i).source.publisher == "France Compétences" for i in imported_only)
+
+
+def test_rome_import_adds_labels_and_appellations(store):
+    assert kb_import(store, "rome", "rome/unix_referentiel_code_rome_v460_utf8.csv").returncode == 0
+    assert kb_import(store, "rome", "rome/unix_referentiel_appellation_v460_utf8.csv").returncode == 0
+    rome = KnowledgeBase(store).get("E1103")
+    assert rome.libelle == "Communication" and rome.appellations
