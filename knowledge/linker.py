@@ -11,7 +11,8 @@ Matching runs on normalised tokens (see `normalize`). In order:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from itertools import chain
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -96,6 +97,7 @@ class Linker:
         self.postings = dict(postings)
         self.vocabulary = list(self.postings)
         self.norms = [a.norm for a in self.aliases]
+        self.alias_tokens = [frozenset(n.split()) for n in self.norms]
         self._token_cache: dict[str, dict[str, float]] = {}
 
     # -- token level -------------------------------------------------------------------------
@@ -115,21 +117,24 @@ class Linker:
                     found.setdefault(other, score)
         return found
 
-    def _contained(self, tokens: tuple[str, ...]) -> dict[int, float]:
+    def _aliases_with(self, token: str) -> set[int]:
+        """Aliases holding `token` or a near spelling of it (set union, done in C)."""
+        found: set[int] = set()
+        for other in self._similar_tokens(token):
+            found |= self.postings[other]
+        return found
+
+    def _contained(self, tokens: tuple[str, ...], sets: list[set[int]]) -> dict[int, float]:
         """Aliases containing every token (typos allowed) → mean token similarity."""
-        result: Optional[dict[int, float]] = None
-        for token in tokens:
-            matches: dict[int, float] = {}
-            for other, score in self._similar_tokens(token).items():
-                for index in self.postings[other]:
-                    matches[index] = max(matches.get(index, 0.0), score)
-            if result is None:
-                result = matches
-            else:
-                result = {i: result[i] + s for i, s in matches.items() if i in result}
-            if not result:
-                return {}
-        return {i: total / len(tokens) for i, total in (result or {}).items()}
+        common = set.intersection(*sets) if sets else set()
+        scores: dict[int, float] = {}
+        for index in common:
+            words = self.alias_tokens[index]
+            total = 0.0
+            for token in tokens:
+                total += max(score for other, score in self._similar_tokens(token).items() if other in words)
+            scores[index] = total / len(tokens)
+        return scores
 
     # -- record level ------------------------------------------------------------------------
     def _rank(self, scores: dict[int, float]) -> list[Candidate]:
@@ -158,15 +163,17 @@ class Linker:
             result.status = FOUND if len(exact) == 1 else AMBIGUOUS
             return result
 
-        contained = self._contained(normalized.tokens)
+        sets = [self._aliases_with(t) for t in normalized.tokens]
+        contained = self._contained(normalized.tokens, sets)
         # A mention covering only part of an alias scores lower the less of it it covers.
         for index in contained:
             alias_len = len(self.aliases[index].norm.split())
             coverage = min(1.0, len(normalized.tokens) / alias_len)
             contained[index] *= 0.8 + 0.2 * coverage
         partial = keep(self._rank(contained))
-        # The whole-mention fuzzy match only looks at aliases sharing a token (typos allowed) with it.
-        nearby = {i for t in normalized.tokens for other in self._similar_tokens(t) for i in self.postings[other]}
+        # The whole-mention fuzzy match only looks at aliases sharing at least half of its tokens (typos allowed).
+        needed = (len(sets) + 1) // 2
+        nearby = set.union(*sets) if needed <= 1 else {i for i, n in Counter(chain.from_iterable(sets)).items() if n >= needed}
         scored = process.extract(normalized.text, {i: self.norms[i] for i in nearby}, scorer=fuzz.token_sort_ratio,
                                  score_cutoff=SUGGESTION, limit=50)
         full = keep(self._rank({i: score for _, score, i in scored}))
