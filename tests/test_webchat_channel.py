@@ -96,7 +96,7 @@ def post(base, payload, origin=None, raw=None):
 
 def test_webchat_is_declared_in_credentials():
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
-    assert "rest" in credentials  # the REST channel stays
+    assert "bot.rest_channel.SafeRestInput" in credentials  # the (hardened) REST channel stays
     settings = credentials["bot.webchat.channel.WebChatInput"]
     channel = WebChatInput.from_credentials(settings)
     assert channel.url_prefix() == "/webchat" and channel.max_body_bytes == 4096

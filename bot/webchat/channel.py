@@ -9,13 +9,12 @@ Declared in credentials.yml as `bot.webchat.channel.WebChatInput:`; Rasa mounts 
 Every request stands alone (the conversation lives in the tracker store), so several Rasa servers can
 serve the same widget. Browsers may call the webhook only from the school origins of the configuration
 (`allowed_origins`, or `WEBCHAT_ALLOWED_ORIGINS` separated by commas) and from the bot's own origin.
-The client never gets a 500: errors are small JSON objects `{"error": "<message en français>"}`.
+The client never gets a 500: errors are small JSON objects `{"error": "<message en français>"}`. Size caps,
+sanitising, rate limits (429) and the fallback of a silent turn come from bot/guard.py, as for REST.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import os
 import re
@@ -23,10 +22,12 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.guard import Guard, Limits, Rejected, error_response, json_response
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 SENDER = re.compile(r"[A-Za-z0-9-]{16,64}")  # the widget sends a random UUID (128 bits)
 SENDER_PREFIX = "webchat-"  # keeps web conversations apart from the other channels' ones
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-ERRORS = {
-    400: "Requête invalide : le corps doit être un objet JSON avec « sender » et « message ».",
-    403: "Origine non autorisée pour cet assistant.",
-    413: "Message trop long : raccourcis ta question, s'il te plaît.",
-    503: "L'assistant est momentanément indisponible. Réessaie dans un instant.",
-}
+DEFAULTS = Limits(max_body_bytes=4096, max_message_chars=1000, sender_rate=20, ip_rate=60, rate_period=10)
 
 
 def normalize_origin(origin: str) -> Optional[str]:
@@ -82,22 +77,6 @@ def configured_origins(configured: Any, env: Mapping[str, str]) -> set[str]:
     return origins
 
 
-def _positive_int(value: Any, default: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
-
-
-def _json(body: Any, status: int = 200, headers: Optional[dict] = None) -> HTTPResponse:
-    return response.json(body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False))
-
-
-def _error(status: int, headers: Optional[dict] = None) -> HTTPResponse:
-    return _json({"error": ERRORS[status]}, status=status, headers=headers)
-
-
 def reply_of(message: dict) -> Optional[dict]:
     """A bot message as the widget shows it: its text and its buttons (title, payload)."""
     out: dict[str, Any] = {}
@@ -126,23 +105,22 @@ class WebChatInput(InputChannel):
         credentials = credentials or {}
         return cls(
             allowed_origins=credentials.get("allowed_origins"),
-            max_body_bytes=credentials.get("max_body_bytes", 4096),
-            max_message_chars=credentials.get("max_message_chars", 1000),
-            response_timeout=credentials.get("response_timeout", 60),
+            trusted_proxies=credentials.get("trusted_proxies"),
+            **{name: credentials[name] for name in Limits.__dataclass_fields__ if name in credentials},
         )
 
     def __init__(
         self,
         allowed_origins: Any = None,
-        max_body_bytes: Any = 4096,
-        max_message_chars: Any = 1000,
-        response_timeout: Any = 60,
         env: Optional[Mapping[str, str]] = None,
+        trusted_proxies: Optional[list[str]] = None,
+        **limits: Any,
     ) -> None:
+        """`limits`: the fields of bot.guard.Limits (max_body_bytes, max_message_chars, sender_rate…)."""
         self.allowed_origins = configured_origins(allowed_origins, os.environ if env is None else env)
-        self.max_body_bytes = _positive_int(max_body_bytes, 4096)
-        self.max_message_chars = _positive_int(max_message_chars, 1000)
-        self.response_timeout = _positive_int(response_timeout, 60)
+        self.guard = Guard(Limits.from_settings(limits, DEFAULTS), trusted_proxies)
+        self.max_body_bytes = self.guard.limits.max_body_bytes
+        self.max_message_chars = self.guard.limits.max_message_chars
         if "*" in self.allowed_origins:
             log.warning("Web chat : toutes les origines sont autorisées (« * ») : à réserver aux essais.")
         log.info("Web chat : origines autorisées : %s (plus l'origine du serveur lui-même)",
@@ -172,7 +150,7 @@ class WebChatInput(InputChannel):
 
     def preflight(self, request: Request) -> HTTPResponse:
         if request.headers.get("origin") is None or not self.origin_allowed(request):
-            return _error(403, {"Vary": "Origin"})
+            return error_response(403, {"Vary": "Origin"})
         headers = {
             **self.cors_headers(request),
             "Access-Control-Allow-Methods": "POST, OPTIONS",
@@ -182,60 +160,19 @@ class WebChatInput(InputChannel):
         return response.empty(status=204, headers=headers)
 
     # -- messages -------------------------------------------------------------------------------
-    async def read_body(self, request: Request) -> Optional[bytes]:
-        """The request body, or None past the size cap (the rest is then not read)."""
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body_bytes:
-            request.stream.request_max_size = self.max_body_bytes  # Sanic stops draining the body there
-            return None
-        body = bytearray()
-        while True:
-            chunk = await request.stream.read()
-            if chunk is None:
-                return bytes(body)
-            body += chunk
-            if len(body) > self.max_body_bytes:
-                request.stream.request_max_size = self.max_body_bytes
-                return None
-
-    def parse(self, body: bytes) -> tuple[Optional[int], str, str]:
-        """(error status or None, sender id, message text)."""
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return 400, "", ""
-        if not isinstance(data, dict):
-            return 400, "", ""
-        sender, text = data.get("sender"), data.get("message")
-        if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-            return 400, "", ""
-        if not isinstance(text, str) or not text.strip():
-            return 400, "", ""
-        if len(text) > self.max_message_chars:
-            return 413, "", ""
-        return None, sender, text.strip()
-
     async def answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], request: Request
     ) -> HTTPResponse:
         cors = self.cors_headers(request)
         if not self.origin_allowed(request):
-            return _error(403, cors)
-        body = await self.read_body(request)
-        if body is None:
-            return _error(413, cors)
-        status, sender, text = self.parse(body)
-        if status:
-            return _error(status, cors)
-        collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, SENDER_PREFIX + sender, input_channel=self.name())
+            return error_response(403, cors)
         try:
-            await asyncio.wait_for(on_new_message(message), timeout=self.response_timeout)
-        except Exception:  # noqa: BLE001 - the client gets a clean 503, the log the traceback
-            log.exception("Web chat : échec du traitement d'un message")
-            return _error(503, cors)
-        replies = [r for r in (reply_of(m) for m in collector.messages) if r]
-        return _json(replies, headers={**cors, "Cache-Control": "no-store"})
+            sender, text = await self.guard.read(request, lambda s: SENDER.fullmatch(s) is not None)
+            messages = await self.guard.run_turn(on_new_message, text, SENDER_PREFIX + sender, self.name())
+        except Rejected as rejected:
+            return rejected.response(cors)
+        replies = [r for r in (reply_of(m) for m in messages) if r]
+        return json_response(replies, headers={**cors, "Cache-Control": "no-store"})
 
     # -- routes ---------------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -256,15 +193,15 @@ class WebChatInput(InputChannel):
 
         @bp.route("/health", methods=["GET"], name="health")
         async def health(request: Request) -> HTTPResponse:
-            return _json({"status": "ok"})
+            return json_response({"status": "ok"})
 
         @bp.route("/webhook", methods=["POST"], stream=True, name="webhook")
         async def receive(request: Request) -> HTTPResponse:
             try:
                 return await self.answer(on_new_message, request)
-            except Exception:  # noqa: BLE001 - never a 500 page for the widget
-                log.exception("Web chat : erreur inattendue")
-                return _error(503, self.cors_headers(request))
+            except Exception:  # noqa: BLE001 - never a 500 page for the widget, the log has the traceback
+                log.exception("Web chat : échec du traitement d'un message")
+                return error_response(503, self.cors_headers(request))
 
         @bp.route("/webhook", methods=["OPTIONS"], name="preflight")
         async def preflight(request: Request) -> HTTPResponse:
