@@ -14,7 +14,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps
+.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps \
+	load audit
 
 all: install kb
 
@@ -72,7 +73,50 @@ stories: model
 faq: kb model
 	$(BIN)/orientation faq check faq/exemple.csv --start --quiet --report build/rapports/faq.html
 
-test: validate unit stories faq
+test: audit validate unit stories faq
+
+# Known vulnerabilities of the installed packages (pip-audit, PyPI's advisories; findings accepted with their
+# reason in audit-accepted.txt). pip-audit has its own venv: it needs CacheControl>=0.13 and packaging>=23,
+# which Rasa 3.6 forbids. Packages that could not be checked (advisory service unreachable) fail `make audit`
+# but only warn in `make test` (AUDIT_INCOMPLET=avertir); an unaccepted vulnerability always fails.
+AUDIT_VENV := build/audit-venv
+PIP_AUDIT := $(AUDIT_VENV)/bin/pip-audit
+AUDIT_INCOMPLET ?= echec
+test: AUDIT_INCOMPLET := avertir
+
+$(PIP_AUDIT):
+	$(PYTHON310) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install -q "pip-audit==2.10.1"
+
+define AUDIT_VERDICT
+import json, os, sys
+try:
+    deps = json.load(open("build/audit.json", encoding="utf-8"))["dependencies"]
+except (OSError, ValueError, KeyError):
+    sys.exit("pip-audit n'a produit aucun résultat (voir ses messages ci-dessus)")
+found = [(d["name"], d["version"], v) for d in deps for v in d.get("vulns", [])]
+for name, version, v in found:
+    print(f"VULNÉRABILITÉ {v['id']} {name} {version} (corrigée en {', '.join(v['fix_versions']) or '?'}) : "
+          f"{' '.join((v.get('description') or '').split())[:300]}")
+skipped = [d for d in deps if "skip_reason" in d]
+checked = len(deps) - len(skipped)
+if found:
+    sys.exit(f"{len(found)} vulnérabilité(s) hors audit-accepted.txt : mettre à jour, ou l'accepter avec sa raison")
+if skipped:
+    print(f"AUDIT INCOMPLET : {len(skipped)} paquet(s) sur {len(deps)} non vérifié(s), par exemple : "
+          f"{skipped[0]['skip_reason']}. Le service d'avis de PyPI (pypi.org/pypi/NOM/VERSION/json) "
+          "ne répond pas depuis cette machine.", file=sys.stderr)
+    sys.exit(0 if os.environ.get("AUDIT_INCOMPLET") == "avertir" else 1)
+print(f"pip-audit : {checked} paquets vérifiés, aucune vulnérabilité connue hors audit-accepted.txt")
+endef
+export AUDIT_VERDICT
+
+audit: install $(PIP_AUDIT)
+	@mkdir -p build && rm -f build/audit.json
+	-$(PIP_AUDIT) --skip-editable --progress-spinner off --desc on -f json -o build/audit.json \
+		--path "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+		$$(awk '!/^#/ && NF { printf " --ignore-vuln %s", $$1 }' audit-accepted.txt)
+	@AUDIT_INCOMPLET=$(AUDIT_INCOMPLET) $(AUDIT_VENV)/bin/python -c "$$AUDIT_VERDICT"
 
 # NLU cross-validation (slow: trains 3 models); the report lands in results/crossval.
 crossval: install
@@ -82,6 +126,11 @@ crossval: install
 # Answer latency through the REST channel of a running stack (make run in another terminal).
 latency: install
 	$(BIN)/python -m bot.latency --url http://localhost:5005/webhooks/rest/webhook
+
+# Load test: 50 simultaneous conversations for 5 minutes through the REST channel (a running stack on
+# port 5005, else a private one started for the run); figures in build/load.json.
+load: kb model
+	$(BIN)/orientation bench load
 
 bench: kb
 	$(BIN)/orientation bench linker

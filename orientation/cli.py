@@ -1,14 +1,16 @@
-"""Entry point of `orientation`: `kb …`, `bench …`, `faq check …`, `rapport …`."""
+"""Entry point of `orientation`: `kb …`, `bench …` (`bench load`), `faq check …`, `rapport …`, `purge`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from bot.loadtest import add_load_command
 from knowledge.bench import add_bench_commands
 from knowledge.cli import add_kb_commands, run
 from staff.auth import add_console_commands
 from staff.faq_check import add_faq_commands
+from staff.purge import add_purge_command
 from staff.report_cli import add_report_command
 
 
@@ -17,9 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_kb_commands(subparsers)
     add_bench_commands(subparsers)
+    add_load_command(subparsers)
     add_faq_commands(subparsers)
     add_report_command(subparsers)
     add_console_commands(subparsers)
+    add_purge_command(subparsers)
     return run(parser, argv)
 
 
