@@ -26,6 +26,8 @@ from knowledge.normalize import normalize
 ROOT = Path(__file__).resolve().parents[1]
 UNANSWERED_KINDS = {"fallback", "unknown"}
 STAFF_CHANNELS = {"console"}
+# Conversations made by our own tools (load test, latency script, stack start-up ping), not by students.
+TOOL_SENDERS = ("charge-", "latency-", "__ping__")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _PHONE = re.compile(r"(?<![\w])(?:\+?\d[\s.-]?){8,}\d(?![\w])")
 
@@ -73,7 +75,8 @@ def load_turns(engine: sa.engine.Engine, since: dt.datetime) -> list[Turn]:
             data = json.loads(raw)
             if kind == "user":
                 current = None
-                if (data.get("input_channel") or "") in STAFF_CHANNELS or not data.get("text"):
+                if ((data.get("input_channel") or "") in STAFF_CHANNELS or not data.get("text")
+                        or sender.startswith(TOOL_SENDERS)):
                     continue
                 current = Turn(dt.datetime.fromtimestamp(timestamp).date(), sender, data["text"],
                                ((data.get("parse_data") or {}).get("intent") or {}).get("name") or "")
