@@ -2,6 +2,11 @@
 
 Ctrl-C (or SIGTERM) stops every process cleanly. Ports and the model come from the environment:
 RASA_PORT (5005), ACTIONS_PORT (5055), ORIENTATION_MODEL (models/orientation.tar.gz).
+
+Rasa and the action server listen on 127.0.0.1 only. Rasa's HTTP API (/model/parse, /conversations/…) is
+off unless RASA_API_TOKEN is set (then it is on, token required). An action server that stops is started
+again after ORIENTATION_ACTIONS_RESTART_DELAY seconds (2; at most 5 times in 10 minutes): meanwhile Rasa
+keeps answering with its « petit souci technique » message, and the conversations are kept.
 """
 
 from __future__ import annotations
@@ -37,12 +42,35 @@ def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
     rasa_port, actions_port = env["RASA_PORT"], env["ACTIONS_PORT"]
     model = env.get("ORIENTATION_MODEL") or str(ROOT / "models" / "orientation.tar.gz")
     out = [
-        ("actions", [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", actions_port]),
+        # rasa-sdk's own CLI listens on 0.0.0.0; ours on 127.0.0.1 only.
+        ("actions", [str(BIN / "python"), "-m", "bot.actions_server", "--port", actions_port]),
         ("rasa", [str(BIN / "rasa"), "run", "--model", model, "--port", rasa_port, "--interface", "127.0.0.1",
                   "--endpoints", env.get("ORIENTATION_ENDPOINTS", "endpoints.yml"),
                   "--credentials", env.get("ORIENTATION_CREDENTIALS", "credentials.yml")]),
     ]
+    if env.get("RASA_API_TOKEN"):  # Rasa's HTTP API only with a token (never without: it would be open)
+        out[1][1].extend(["--enable-api", "--auth-token", env["RASA_API_TOKEN"]])
     return out
+
+
+def shown(cmd: list[str]) -> str:
+    """The command line for the log, the API token masked."""
+    return " ".join("***" if i and cmd[i - 1] == "--auth-token" else part for i, part in enumerate(cmd))
+
+
+class Restarts:
+    """Budget for restarting a child that stopped: at most `limit` restarts in `window` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 600.0):
+        self.limit, self.window, self.times = limit, window, []
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.times = [t for t in self.times if now - t < self.window]
+        if len(self.times) >= self.limit:
+            return False
+        self.times.append(now)
+        return True
 
 
 def telegram_command() -> list[str]:
@@ -52,6 +80,10 @@ def telegram_command() -> list[str]:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     env = dict(os.environ)
+    if env.get("LOG_LEVEL", "").upper() == "DEBUG" and not env.get("ORIENTATION_DEBUG"):
+        # Rasa logs every message and answer at DEBUG: only on purpose (ORIENTATION_DEBUG=1), never by accident.
+        log.warning("LOG_LEVEL=DEBUG ignoré (les messages des élèves seraient journalisés) ; ORIENTATION_DEBUG=1 pour forcer.")
+        env.pop("LOG_LEVEL")
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("ACTIONS_PORT", "5055")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -67,9 +99,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     if not env.get("TELEGRAM_BOT_TOKEN"):
         log.info("Telegram désactivé : TELEGRAM_BOT_TOKEN n'est pas défini.")
-    for name, cmd in commands(env):
-        log.info("Démarrage de %s : %s", name, " ".join(cmd))
+    cmds = commands(env)
+    for name, cmd in cmds:
+        log.info("Démarrage de %s : %s", name, shown(cmd))
         procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True))
+    actions_index = [name for name, _ in cmds].index("actions")
+    restart_delay = float(env.get("ORIENTATION_ACTIONS_RESTART_DELAY", "2"))
+    restarts = Restarts()
+    restart_at: float | None = None
     url = f"http://127.0.0.1:{env['RASA_PORT']}/"
     if _wait_http(url, float(env.get("ORIENTATION_START_TIMEOUT", "300")), procs):
         port = env["RASA_PORT"]
@@ -82,7 +119,19 @@ def main() -> int:
         telegram = subprocess.Popen(telegram_command(), cwd=ROOT, env=env, start_new_session=True)
     code = 0
     while not stopping:
-        dead = [p for p in procs if p.poll() is not None]
+        actions = procs[actions_index]
+        if restart_at is None and actions.poll() is not None and restarts.allow():
+            # The action server is stateless: start it again; Rasa stays up and keeps the conversations.
+            log.error("Le serveur d'actions s'est arrêté (code %s) : redémarrage dans %.0f s.",
+                      actions.returncode, restart_delay)
+            restart_at = time.monotonic() + restart_delay
+        if restart_at is not None and time.monotonic() >= restart_at:
+            restart_at = None
+            log.info("Redémarrage du serveur d'actions : %s", shown(cmds[actions_index][1]))
+            procs[actions_index] = subprocess.Popen(cmds[actions_index][1], cwd=ROOT, env=env,
+                                                    start_new_session=True)
+        waiting = {actions_index} if restart_at is not None else set()  # stopped, restart scheduled
+        dead = [p for i, p in enumerate(procs) if p.poll() is not None and i not in waiting]
         if dead:
             log.error("Un processus s'est arrêté (code %s) : arrêt de l'ensemble.", dead[0].returncode)
             code = 1

@@ -12,7 +12,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -23,8 +22,9 @@ from telegram.ext import (
 
 from bot.telegram import texts
 from bot.telegram.buttons import PayloadStore, keyboard
-from bot.telegram.rasa import RasaClient, RasaUnavailable, sender_id
+from bot.telegram.rasa import RasaBusy, RasaClient, RasaUnavailable, sender_id
 from bot.telegram.render import Outgoing, render
+from bot.telegram.retry import RetryingRateLimiter
 from bot.telegram.settings import Settings
 
 log = logging.getLogger("orientation.telegram")
@@ -50,11 +50,15 @@ class Bridge:
         return lock
 
     async def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> list[dict] | None:
-        """Send `message` to Rasa for this chat; None (and a friendly message) if Rasa is unreachable."""
+        """Send `message` to Rasa for this chat; None (and a friendly message) if Rasa is unreachable or busy."""
         chat_id = update.effective_chat.id
         try:
             async with typing(context.bot, chat_id):
                 return await self.rasa.send(sender_id(chat_id, self.settings.sender_salt), message)
+        except RasaBusy as exc:  # this chat sends faster than Rasa's per-sender limit
+            log.info("Rasa : trop de messages pour le chat (Retry-After %s s)", exc.retry_after)
+            await send_html(context.bot, chat_id, texts.TOO_FAST)
+            return None
         except RasaUnavailable as exc:
             log.warning("Rasa injoignable (%s) : %s", self.settings.rasa_url, exc)
             await send_html(context.bot, chat_id, texts.RASA_DOWN)
@@ -154,7 +158,7 @@ def build(settings: Settings) -> Application:
     builder = (
         Application.builder()
         .token(settings.token)
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(RetryingRateLimiter())  # 429: waits retry_after; 5xx/network: bounded backoff
         .concurrent_updates(32)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -16,6 +16,14 @@ class RasaUnavailable(Exception):
     """Rasa could not be reached, timed out or answered with an error."""
 
 
+class RasaBusy(RasaUnavailable):
+    """Rasa answered 429: this sender sends too fast (retry after `retry_after` seconds, if given)."""
+
+    def __init__(self, retry_after: Optional[float]):
+        super().__init__(f"Rasa a répondu HTTP 429 (Retry-After : {retry_after})")
+        self.retry_after = retry_after
+
+
 def sender_id(chat_id: int, salt: str) -> str:
     """A stable conversation id per chat that does not reveal the Telegram chat id."""
     return "tg-" + hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()[:16]
@@ -32,6 +40,8 @@ class RasaClient:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         try:
             async with self._session.post(self.url, json={"sender": sender, "message": message}) as response:
+                if response.status == 429:
+                    raise RasaBusy(_seconds(response.headers.get("Retry-After")))
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa a répondu HTTP {response.status}")
                 replies = await response.json(content_type=None)
@@ -45,3 +55,10 @@ class RasaClient:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _seconds(value: Optional[str]) -> Optional[float]:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:  # an HTTP date: rare, the message says « in a few seconds » anyway
+        return None

@@ -29,6 +29,7 @@ HELP = (
 
 RESTARTED = "C'est noté, on repart de zéro ! Pose-moi ta question."
 RASA_DOWN = "Je n'arrive pas à joindre l'assistant pour le moment, réessaie dans un instant."
+TOO_FAST = "Tu m'envoies trop de messages à la fois : attends quelques secondes, puis repose ta question."
 ERROR = "Oups, quelque chose s'est mal passé de mon côté. Réessaie dans un instant."
 TEXT_ONLY = "Je ne lis que le texte pour l'instant : écris-moi ta question avec des mots."
 UNKNOWN_COMMAND = "Je ne connais pas cette commande. Tape /aide pour voir ce que je sais faire."
