@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,15 +40,18 @@ def mask(text: str) -> str:
 
 def engine_from_endpoints(path: Path) -> sa.engine.Engine:
     """An SQLAlchemy engine for the `tracker_store` of an endpoints file (SQL stores only)."""
-    config = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+    # Rasa substitutes ${VAR} in endpoint files; do the same.
+    config = {k: os.path.expandvars(v) if isinstance(v, str) else v for k, v in raw.items()}
     if (config.get("type") or "").lower() not in {"sql", "rasa.core.tracker_store.sqltrackerstore"}:
         raise ValueError(f"{path.name} : le rapport lit un tracker store SQL (type: SQL), pas « {config.get('type')} »")
     dialect = config.get("dialect", "sqlite")
     if dialect == "sqlite":
         db = Path(config.get("db", "rasa.db"))
         return sa.create_engine(f"sqlite:///{db if db.is_absolute() else ROOT / db}")
+    port = config.get("port")
     url = sa.engine.URL.create(dialect, username=config.get("username"), password=config.get("password"),
-                               host=config.get("url"), port=config.get("port"), database=config.get("db"))
+                               host=config.get("url"), port=int(port) if port else None, database=config.get("db"))
     return sa.create_engine(url)
 
 
