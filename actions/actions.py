@@ -44,6 +44,7 @@ COUNTERPART = {
 }
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
+RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
 SLOT_FOR_TYPE = {"metier": "metier_id", "certification": "certification_id", "secteur": "secteur_id"}
 QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers
                     if intent.startswith("ask_")}
@@ -241,7 +242,7 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         rescued = self._rescue(tracker)
         if rescued:
-            return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=True)
+            return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=not tracker.get_slot("subject"))
         failures = int(tracker.get_slot("failures") or 0) + 1
         if failures >= 2:
             ActionAnswer._say(dispatcher, Answer(
@@ -268,9 +269,13 @@ class ActionFallback(Action):
         if float(ranking[0].get("confidence") or 0) < (RESCUE_WITH_ENTITY if named else RESCUE_CONFIDENCE):
             return None
         intent = ranking[0]["name"]
+        has_context = bool(tracker.get_slot("subject"))
         mention = find_mention(knowledge_base(), message.get("text") or "", message.get("entities") or [],
-                               FAMILIES[QUESTION_INTENTS[intent]][0], residual_unknown=True)
-        return intent if mention.status != "none" else None
+                               FAMILIES[QUESTION_INTENTS[intent]][0], residual_unknown=not has_context)
+        if mention.status != "none":
+            return intent
+        # a follow-up (« et quel est le niveau d'accès ? ») about the subject of the previous turns
+        return intent if has_context and float(ranking[0].get("confidence") or 0) >= RESCUE_FOLLOW_UP else None
 
 
 class ActionCounsellor(Action):

@@ -42,6 +42,10 @@ QUESTION_WORDS = frozenset(
 )
 
 
+# The same words as the normaliser sees them (« études » → « etude », « d'accès » → « acce »).
+QUESTION_TOKENS = frozenset(t for w in QUESTION_WORDS for t in normalize(w, drop_generic=False).tokens)
+
+
 @dataclass(frozen=True)
 class Alias:
     record_id: str
@@ -194,7 +198,7 @@ class Linker:
     def content_words(sentence: str) -> list[str]:
         """The words of a question that may name something (question framing and stop words removed)."""
         words = [w.strip(".,;:!?") for w in re.findall(r"[\w'’°+.-]+", sentence)]
-        return [w for w in words if w and not set(normalize(w, drop_generic=False).tokens) <= QUESTION_WORDS]
+        return [w for w in words if w and not set(normalize(w, drop_generic=False).tokens) <= QUESTION_TOKENS]
 
     def find_in_sentence(self, sentence: str, types: Optional[Iterable[str]] = None) -> LinkResult:
         """Find the record a whole question names (« quelles études pour devenir dircom ? »)."""

@@ -199,3 +199,18 @@ def test_follow_up_without_entity_keeps_context_instead_of_unknown():
     messages, _ = ask("et il faut quel niveau d'études ?", "ask_access_level",
                       slots={"subject": "MET.650", "metier_id": "MET.650"})
     assert "bac + 5" in messages[0]["text"]
+
+
+def test_fallback_rescues_a_follow_up_with_context():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_access_level", "confidence": 0.4}]
+    message = {"text": "et quel est le niveau d'accès ?", "intent": {"name": "nlu_fallback"}, "entities": [],
+               "intent_ranking": ranking}
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("t", {"subject": "MET.650", "metier_id": "MET.650"}, message, [], False, None, {}, "action_listen")
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert "bac + 5" in dispatcher.messages[0]["text"]
+
+
+def test_question_words_are_not_taken_for_an_unknown_job(kb):
+    assert kb.linker.content_words("et quel est le niveau d'accès ?") == []
+    assert kb.linker.content_words("que fait une infirmière ?") == ["infirmière"]

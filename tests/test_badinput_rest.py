@@ -23,7 +23,7 @@ from stack import Stack, free_port
 
 STUDIES = "quelles études pour devenir directrice de communication ?"
 HICCUP = "Je rencontre un petit souci technique, réessaie dans un instant."
-FRENCH = re.compile(r"\b(je|tu|de|la|le|les|une?|pas|pour|ma|ta|ce|est)\b", re.IGNORECASE)
+FRENCH = re.compile(r"\b(je|tu|de|la|le|les|une?|pas|pour|ma|ta|ton|ce|est|et|dans|avec|sur|à)\b", re.IGNORECASE)
 SQL = "'; DROP TABLE events; --"
 # An action result that passes Rasa's schema but makes Rasa raise after the action (an unknown form).
 BROKEN = {"events": [{"event": "active_loop", "name": "formulaire_inexistant"}], "responses": []}
