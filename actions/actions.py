@@ -31,8 +31,6 @@ FAMILIES: dict[str, tuple[list[str], dict[str, Handler]]] = {
 CROSS = {
     ("metier", "certification"): {"ask_access_level": "ask_certification_level",
                                   "ask_studies": "ask_prerequisites"},
-    ("metier", "formation"): {},
-    ("certification", "metier"): {},
 }
 # A follow-up without a mention keeps the previous subject: the question is read in that subject's family.
 COUNTERPART = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.kb import KnowledgeBase
 from knowledge.model import CentreInteret, Metier, Secteur
 
-from .compose import Answer, answer, bullets, choice_buttons, job_title, join_fr, missing
+from .compose import Answer, answer, bullets, job_title, join_fr, missing
 
 
 def sector_jobs(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer:
@@ -51,16 +51,6 @@ def jobs_for_interest(kb: KnowledgeBase, record: CentreInteret, gender: str) -> 
     return result
 
 
-def interests_menu(kb: KnowledgeBase) -> Answer:
-    """The interests the base knows, as buttons (when the student's one is not among them)."""
-    interests = [kb.get(i) for i in kb.ids("interet")]
-    return Answer(
-        text="Je connais ces centres d'intérêt ; lequel te ressemble ?",
-        buttons=[{"title": r.libelle, "payload": f"/ask_jobs_for_interest{{\"choice\": \"{r.id}\"}}"} for r in interests],
-        kind="clarify",
-    )
-
-
 def knowledge_overview(kb: KnowledgeBase) -> Answer:
     """What the base holds, read from the base itself."""
     counts = kb.counts()
@@ -84,4 +74,3 @@ HANDLERS = {
     "ask_internal_external_communication": internal_external,
     "ask_jobs_for_interest": jobs_for_interest,
 }
-__all__ = ["HANDLERS", "choice_buttons", "interests_menu", "knowledge_overview"]

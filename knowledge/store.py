@@ -86,15 +86,3 @@ class StoreWriter:
         if exc_type is not None:
             self.abort()
 
-
-def write_store(target: Path, records: Iterable[Record], aliases: Iterable[Alias],
-                relations: Iterable[tuple[str, str, str]], meta: dict[str, str]) -> None:
-    """Write a whole store at once (small bases, tests)."""
-    by_record: dict[str, list[Alias]] = {}
-    for alias in aliases:
-        by_record.setdefault(alias.record_id, []).append(alias)
-    with StoreWriter(target) as writer:
-        for record in records:
-            writer.add(record, by_record.get(record.id, []), [])
-        writer.db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
-        writer.commit(meta)
