@@ -17,6 +17,13 @@ MENTIONS = [
 ]
 
 
+def _figures(timings: list[float]) -> dict[str, float]:
+    """Count, mean, p50, p95 and max of timings in milliseconds."""
+    timings = sorted(timings)
+    return {"queries": len(timings), "mean_ms": statistics.fmean(timings), "p50_ms": timings[len(timings) // 2],
+            "p95_ms": timings[int(len(timings) * 0.95)], "max_ms": timings[-1]}
+
+
 def bench_linker(store: Path, rounds: int) -> dict[str, float]:
     start = time.perf_counter()
     kb = KnowledgeBase(store)
@@ -28,17 +35,8 @@ def bench_linker(store: Path, rounds: int) -> dict[str, float]:
             t = time.perf_counter()
             (linker.find_in_sentence if mention.endswith("?") else linker.link)(mention)
             timings.append((time.perf_counter() - t) * 1000)
-    timings.sort()
-    return {
-        "records": sum(kb.counts().values()),
-        "aliases": len(linker.aliases),
-        "open_ms": opened * 1000,
-        "queries": len(timings),
-        "mean_ms": statistics.fmean(timings),
-        "p50_ms": timings[len(timings) // 2],
-        "p95_ms": timings[int(len(timings) * 0.95)],
-        "max_ms": timings[-1],
-    }
+    return {"records": sum(kb.counts().values()), "aliases": len(linker.aliases), "open_ms": opened * 1000,
+            **_figures(timings)}
 
 
 def cmd_bench_linker(args: argparse.Namespace) -> int:
@@ -111,10 +109,10 @@ def bench_catalogue(folder: Path, small: bool) -> dict:
         t = time.perf_counter()
         linker.link(query)
         timings.append((time.perf_counter() - t) * 1000)
-    timings.sort()
+    timing = _figures(timings)
     figures.update(records=sum(kb.counts().values()), counts=kb.counts(), aliases=len(linker.aliases),
-                   linker_p50_ms=timings[len(timings) // 2], linker_p95_ms=timings[int(len(timings) * 0.95)],
-                   linker_max_ms=timings[-1], queries=len(timings))
+                   linker_p50_ms=timing["p50_ms"], linker_p95_ms=timing["p95_ms"], linker_max_ms=timing["max_ms"],
+                   queries=timing["queries"])
     return figures
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .importers import Skip
+from .merge import merge
 from .model import Record, record_from_dict
 
 KINDS = {
@@ -72,7 +73,6 @@ class ImportStore:
                 row = self.db.execute("SELECT data FROM imported WHERE kind = ? AND id = ? AND type = ?",
                                       (kind, *key)).fetchone()
                 if key in seen and row:  # the same record again in this file (a ROME code, a formation…)
-                    from .build import merge  # a local import: build imports this module
                     item = merge([record_from_dict(json.loads(row[0])), item])[item.id]
                 elif row:
                     summary.updated[item.type] += 1
