@@ -3,71 +3,27 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Optional
+from typing import Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.kb import KnowledgeBase
-from knowledge.model import Certification, Metier, Record
+from knowledge.model import Certification, Metier
 
-from . import certification, metier, secteur
+from . import secteur
 from .compose import Answer, choice_buttons, citation, join_fr, title_of
 from .config import knowledge_base, settings
 from .resolve import AMBIGUOUS, ENTITY_TYPES, FOUND, UNKNOWN, Mention, choose, find_mention
+from .routing import DESCRIBE, about_certification_only, handler_for, is_question, types_for
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[KnowledgeBase, Any, str], Answer]
-FAMILIES: dict[str, tuple[list[str], dict[str, Handler]]] = {
-    "metier": (["metier"], metier.HANDLERS),
-    "certification": (["certification"], certification.HANDLERS),
-    "secteur": (["secteur"], {k: v for k, v in secteur.HANDLERS.items() if k != "ask_jobs_for_interest"}),
-    "interet": (["interet"], {"ask_jobs_for_interest": secteur.HANDLERS["ask_jobs_for_interest"]}),
-    "formation": (["formation"], {"formation_jobs": metier.formation_jobs}),
-}
-# When the record named is not of the family the question expects, the closest question about it.
-CROSS = {
-    ("metier", "certification"): {"ask_access_level": "ask_certification_level",
-                                  "ask_studies": "ask_prerequisites"},
-}
-# A follow-up without a mention keeps the previous subject: the question is read in that subject's family.
-COUNTERPART = {
-    "ask_certification_level": "ask_access_level", "ask_access_level": "ask_certification_level",
-    "ask_certification_overview": "ask_job_description", "ask_job_description": "ask_certification_overview",
-    "ask_prerequisites": "ask_studies", "ask_studies": "ask_prerequisites",
-    "ask_certification_jobs": "ask_sector_jobs", "ask_sector_jobs": "ask_certification_jobs",
-    "ask_sector_overview": "ask_job_description",
-}
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
 SLOT_FOR_TYPE = {"metier": "metier_id", "certification": "certification_id", "secteur": "secteur_id"}
-QUESTION_INTENTS = {intent: family for family, (_, handlers) in FAMILIES.items() for intent in handlers
-                    if intent.startswith("ask_")}
-
-
-def family_of(intent: str) -> Optional[str]:
-    return QUESTION_INTENTS.get(intent)
-
-
-def handler_for(record: Record, intent: str) -> tuple[Optional[Handler], str]:
-    """The handler answering `intent` about `record`, possibly rerouted to the record's own family."""
-    family = FAMILIES.get(record.type)
-    if family is None:
-        return None, intent
-    handlers = family[1]
-    if intent in handlers:
-        return handlers[intent], intent
-    rerouted = CROSS.get((family_of(intent) or "", record.type), {}).get(intent)
-    if rerouted is None:
-        rerouted = {"metier": "ask_job_description", "certification": "ask_certification_overview",
-                    "secteur": "ask_sector_overview", "interet": "ask_jobs_for_interest",
-                    "formation": "formation_jobs"}[record.type]
-    return handlers[rerouted], rerouted
-
-
 class ActionAnswer(Action):
     """Answers every knowledge question (and choices among proposed options)."""
 
@@ -93,7 +49,7 @@ class ActionAnswer(Action):
         if pending:
             picked = choose(kb, text, pending, entities) if intent == "choose_option" or len(text.split()) <= 6 else None
             if picked:
-                record_id, intent = picked, (pending_intent if intent == "choose_option" or not family_of(intent)
+                record_id, intent = picked, (pending_intent if intent == "choose_option" or not is_question(intent)
                                              else intent)
             events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
             if intent == "choose_option" and not picked:
@@ -103,10 +59,10 @@ class ActionAnswer(Action):
         if intent == "choose_option" and not record_id:
             choice = next((e["value"] for e in entities if e.get("entity") == "choice"), None)
             record_id = choice if choice and kb.get(choice) else None
-            intent = pending_intent or ("ask_job_description" if record_id else intent)
+            intent = pending_intent or (DESCRIBE if record_id else intent)
         if intent in ("affirm", "deny"):
             if intent == "affirm" and len(pending) == 1:
-                record_id, intent = pending[0], pending_intent or "ask_job_description"
+                record_id, intent = pending[0], pending_intent or DESCRIBE
             else:
                 self._say(dispatcher, Answer(text="D'accord ! Pose-moi ta question quand tu veux.", kind="clarify"))
                 return events
@@ -114,11 +70,10 @@ class ActionAnswer(Action):
             self._say(dispatcher, secteur.knowledge_overview(kb))
             return events
 
-        family = family_of(intent)
-        if family is None:
+        types = types_for(intent)
+        if not types:
             self._say(dispatcher, Answer(text="Je n'ai pas compris ta question. Peux-tu la reformuler ?", kind="clarify"))
             return events
-        types = FAMILIES[family][0]
 
         if record_id is None:
             no_context = not tracker.get_slot("subject")
@@ -131,29 +86,23 @@ class ActionAnswer(Action):
             elif mention.status == UNKNOWN:
                 return events + self._unknown(dispatcher, kb, mention, intent)
             else:
-                previous = kb.get(tracker.get_slot("subject") or "")
-                counterpart = COUNTERPART.get(intent, "")
-                if previous and family_of(counterpart) == previous.type and previous.type != family:
-                    record_id, intent, family = previous.id, counterpart, previous.type
-                    clarify = None
-                else:
-                    record_id, clarify = self._from_context(kb, tracker, family)
+                record_id, clarify = self._from_context(kb, tracker, types)
                 if record_id is None:
                     if clarify:
                         return events + self._ask_which(dispatcher, kb, clarify, intent, gender)
-                    self._say(dispatcher, self._what_subject(kb, family))
+                    self._say(dispatcher, self._what_subject(kb, types[0]))
                     return events
 
         record = kb.get(record_id)
         if record is None:
             self._say(dispatcher, Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
             return events
-        if family == "certification" and isinstance(record, Metier):
+        if about_certification_only(intent) and isinstance(record, Metier):
             certs = kb.certifications_for_metier(record.id)
             if len(certs) != 1:
                 return events + self._certifications_of_job(dispatcher, kb, record, certs, intent, gender)
             record = kb.get(certs[0])
-        handler, _ = handler_for(record, intent)
+        handler = handler_for(record, intent)
         if handler is None:
             self._say(dispatcher, Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
                                          record_id=record.id, source=citation(record), kind="missing"))
@@ -169,19 +118,25 @@ class ActionAnswer(Action):
     def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
         dispatcher.utter_message(**answer.message())
 
-    def _from_context(self, kb: KnowledgeBase, tracker: Tracker, family: str) -> tuple[Optional[str], Optional[Mention]]:
-        """The subject of earlier turns that fits this question's family."""
-        slot = SLOT_FOR_TYPE.get(family)
-        if slot and tracker.get_slot(slot):
-            return tracker.get_slot(slot), None
+    def _from_context(self, kb: KnowledgeBase, tracker: Tracker,
+                      types: list[str]) -> tuple[Optional[str], Optional[Mention]]:
+        """The subject of earlier turns this question can be about: the latest subject if it fits, else
+        that job's certification(s), else the last record of a fitting type, else the only sector."""
         subject = tracker.get_slot("subject")
-        if family == "certification" and subject and isinstance(kb.get(subject), Metier):
-            certs = kb.certifications_for_metier(subject)
+        previous = kb.get(subject or "")
+        if previous is not None and previous.type in types:
+            return previous.id, None
+        if "certification" in types and isinstance(previous, Metier):
+            certs = kb.certifications_for_metier(previous.id)
             if len(certs) == 1:
                 return certs[0], None
             if certs:
                 return None, Mention(AMBIGUOUS, certs)
-        if family == "secteur":
+        for wanted in types:
+            slot = SLOT_FOR_TYPE.get(wanted)
+            if slot and tracker.get_slot(slot):
+                return tracker.get_slot(slot), None
+        if "secteur" in types:
             sectors = kb.ids("secteur")
             if len(sectors) == 1:
                 return sectors[0], None
@@ -224,10 +179,10 @@ class ActionAnswer(Action):
         return [SlotSet("pending_options", [r.id for r in suggestions]), SlotSet("pending_intent", intent)]
 
     @staticmethod
-    def _what_subject(kb: KnowledgeBase, family: str) -> Answer:
+    def _what_subject(kb: KnowledgeBase, record_type: str) -> Answer:
         examples = {"metier": "un métier (par exemple « " + (kb.get(kb.ids("metier")[0]).label if kb.ids("metier") else "") + " »)",
                     "certification": "une certification (son nom ou son numéro RNCP)",
-                    "secteur": "un secteur", "interet": "un centre d'intérêt"}[family]
+                    "secteur": "un secteur", "interet": "un centre d'intérêt"}[record_type]
         return Answer(text=f"De quoi parles-tu ? Précise {examples}.", kind="clarify")
 
 
@@ -261,7 +216,7 @@ class ActionFallback(Action):
         named job are enough to answer it (here: honestly, that the job is not in the base)."""
         message = tracker.latest_message or {}
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-        if not ranking or ranking[0].get("name") not in QUESTION_INTENTS:
+        if not ranking or not is_question(ranking[0].get("name") or ""):
             return None
         named = any(e.get("entity") in ENTITY_TYPES for e in message.get("entities") or [])
         if float(ranking[0].get("confidence") or 0) < (RESCUE_WITH_ENTITY if named else RESCUE_CONFIDENCE):
@@ -269,7 +224,7 @@ class ActionFallback(Action):
         intent = ranking[0]["name"]
         has_context = bool(tracker.get_slot("subject"))
         mention = find_mention(knowledge_base(), message.get("text") or "", message.get("entities") or [],
-                               FAMILIES[QUESTION_INTENTS[intent]][0], residual_unknown=not has_context)
+                               types_for(intent), residual_unknown=not has_context)
         if mention.status != "none":
             return intent
         # a follow-up (« et quel est le niveau d'accès ? ») about the subject of the previous turns

@@ -7,7 +7,7 @@ import datetime as dt
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier
 
-from .compose import Answer, answer, bullets, date_fr, join_fr, missing
+from .compose import Answer, answer, bullets, combined, date_fr, join_fr, missing
 
 NO_VALUE = "non renseigné"
 
@@ -60,6 +60,11 @@ def level(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
     if not (record.niveau_europe or record.niveau_1969):
         return missing(record, "de niveau", f"la certification {_name(record)}")
     return answer(record, f"{_name(record)} est de {_level(record)}.")
+
+
+def level_and_entry(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
+    """« Quel niveau ? » about a certification: the level it gives and what it takes to enter."""
+    return combined(level(kb, record, gender), prerequisites(kb, record, gender))
 
 
 def certifier(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
@@ -157,16 +162,3 @@ def jobs(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
     if known:
         text += "\n\nJe peux t'en dire plus sur : " + join_fr([m.label for m in known]) + "."
     return answer(record, text)
-
-
-HANDLERS = {
-    "ask_certification_overview": overview,
-    "ask_certification_level": level,
-    "ask_certifier": certifier,
-    "ask_skill_blocks": skill_blocks,
-    "ask_insertion_stats": insertion,
-    "ask_prerequisites": prerequisites,
-    "ask_jury_vae": jury_vae,
-    "ask_validity_dates": validity,
-    "ask_certification_jobs": jobs,
-}

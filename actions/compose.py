@@ -94,6 +94,14 @@ def answer(record: Record, text: str, kind: str = "answer") -> Answer:
     return Answer(text=text, record_id=record.id, source=citation(record), kind=kind)
 
 
+def combined(*answers: Answer) -> Answer:
+    """Several facts about one record in one answer; a fact the base lacks is said only if all are lacking."""
+    found = [a for a in answers if a.kind == "answer"]
+    if not found:
+        return answers[0]
+    return Answer(text="\n\n".join(a.text for a in found), record_id=found[0].record_id, source=found[0].source)
+
+
 def missing(record: Record, what: str, name: Optional[str] = None) -> Answer:
     """Say plainly that the base lacks a fact: never fill it in."""
     name = name or record.label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, CodeRome, Formation, Metier
 
-from .compose import Answer, answer, bullets, citation, job_title, join_fr, missing, sentence
+from .compose import Answer, answer, bullets, citation, combined, job_title, join_fr, missing, sentence
 
 
 def _name(record: Metier, gender: str) -> str:
@@ -73,18 +73,6 @@ def description(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     return answer(record, "\n\n".join(parts))
 
 
-def formations(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
-    if not record.formations:
-        result = missing(record, "de formations recommandées", _name(record, gender))
-        result.text += _certifications_hint(kb, record)
-        return result
-    return answer(
-        record,
-        f"Formations recommandées pour devenir {job_title(record, gender)} :\n"
-        + bullets(f.libelle for f in record.formations),
-    )
-
-
 def qualities(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     if not record.qualites:
         return missing(record, "de liste des qualités attendues", _name(record, gender))
@@ -127,6 +115,13 @@ def interests(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     )
 
 
+def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
+    """Is this job for me: the qualities it asks for and the interests it meets."""
+    if not (record.qualites or record.centres_interet):
+        return missing(record, "de qualités attendues ni de centres d'intérêt", _name(record, gender))
+    return combined(qualities(kb, record, gender), interests(kb, record, gender))
+
+
 def salary(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     return missing(record, "de données de salaire", _name(record, gender))
 
@@ -141,15 +136,3 @@ def formation_jobs(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
                   + bullets(job_title(j, gender) for j in jobs))
 
 
-HANDLERS = {
-    "ask_studies": studies,
-    "ask_access_level": access_level,
-    "ask_job_description": description,
-    "ask_formations": formations,
-    "ask_qualities": qualities,
-    "ask_status": status,
-    "ask_rome_code": rome_code,
-    "ask_other_names": other_names,
-    "ask_job_interests": interests,
-    "ask_salary": salary,
-}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
@@ -45,31 +45,49 @@ def _from_link(result: LinkResult, text: str) -> Mention:
     return Mention(result.status, ids, text, result.gender)
 
 
+def _link(link: Callable[[Optional[list[str]]], LinkResult], types: list[str]) -> LinkResult:
+    """Link among the question's record types; a tie across types goes to the main type if it has a
+    clear match there (« chargé de communication » is the job, not one of the two certifications)."""
+    result = link(types)
+    if result.status == AMBIGUOUS and len(types) > 1:
+        narrow = link(types[:1])
+        if narrow.status == FOUND and narrow.candidates[0].id in {c.id for c in result.candidates}:
+            return narrow
+    return result
+
+
 def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],
                  residual_unknown: bool = False) -> Mention:
     """The record the message names: extracted entities first, then a scan of the whole sentence.
 
-    `types` are the record types the question is about; other types are tried when none fits.
-    With `residual_unknown`, words left once the question's framing is removed (« que fait une
-    infirmière ? » → « infirmière ») count as a mention the base does not know."""
+    `types` are the record types the question can be about, the main one first; the type of an extracted
+    entity (job, certification…) is tried first, and other types when none fits. With
+    `residual_unknown`, words left once the question's framing is removed (« que fait une infirmière ? »
+    → « infirmière ») count as a mention the base does not know."""
     linker = kb.linker
     best: Optional[Mention] = None
+    named = [ENTITY_TYPES[e["entity"]] for e in entities if e.get("entity") in ENTITY_TYPES]
+    if named and named[0] in types:  # what the NLU says was named is the question's main type
+        types = [named[0]] + [t for t in types if t != named[0]]
     for entity in entities:
         if entity.get("entity") not in ENTITY_TYPES or not entity.get("value"):
             continue
         value = str(entity["value"])
-        for wanted in (types, None):
-            result = linker.link(value, wanted)
-            if result.status != UNKNOWN:
-                break
+        own = ENTITY_TYPES[entity["entity"]]
+        result = linker.link(value, [own]) if own in types else None
+        if result is None or result.status == UNKNOWN:
+            result = _link(lambda wanted: linker.link(value, wanted), types)
+        if result.status == UNKNOWN:
+            result = linker.link(value)
         mention = _from_link(result, value)
         if mention.status == FOUND:
             return mention
         best = best or mention
-    for wanted in (types, None):
-        scanned = linker.find_in_sentence(message, wanted)
-        if scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None):
-            return _from_link(scanned, scanned.span or message)
+    scanned = _link(lambda wanted: linker.find_in_sentence(message, wanted), types)
+    if not (scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None)):
+        scanned = linker.find_in_sentence(message)
+    if scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None):
+        return _from_link(scanned, scanned.span or message)
     if best is None and residual_unknown:
         residual = kb.linker.content_words(message)
         if 0 < len(residual) <= 5:

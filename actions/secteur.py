@@ -66,11 +66,3 @@ def knowledge_overview(kb: KnowledgeBase) -> Answer:
         "certification.",
     ]
     return Answer(text="\n\n".join(parts), kind="answer", source="Sources : " + join_fr(kb.publishers()))
-
-
-HANDLERS = {
-    "ask_sector_jobs": sector_jobs,
-    "ask_sector_overview": sector_overview,
-    "ask_internal_external_communication": internal_external,
-    "ask_jobs_for_interest": jobs_for_interest,
-}

@@ -57,7 +57,7 @@ def test_follow_up_reuses_the_last_job():
 
 
 def test_mention_found_by_sentence_scan_without_entity():
-    messages, slots = ask("que fait un chef de pub ?", "ask_job_description")
+    messages, slots = ask("que fait un chef de pub ?", "ask_description")
     assert "commercial de terrain" in messages[0]["text"] and slots["subject"] == "JOB.chef-de-publicite"
     assert messages[0]["text"].endswith("Source : Note « Agence de communication »")
 
@@ -77,13 +77,13 @@ def test_certifier_follow_up_uses_the_last_certification():
 
 
 def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal():
-    messages, slots = ask("quel niveau pour chargé de communication ?", "ask_certification_level",
+    messages, slots = ask("quel niveau pour chargé de communication ?", "ask_level",
                           [{"entity": "certification", "value": "chargé de communication"}])
     assert len(messages[0]["buttons"]) == 2  # the question is about certifications: only the two titles
-    assert slots["pending_intent"] == "ask_certification_level"
+    assert slots["pending_intent"] == "ask_level"
     options = slots["pending_options"]
     messages, slots = ask("le deuxième", "choose_option", slots={"pending_options": options,
-                                                                  "pending_intent": "ask_certification_level"})
+                                                                  "pending_intent": "ask_level"})
     assert "niveau 6" in messages[0]["text"] and slots["subject"] == options[1]
     assert slots["pending_options"] is None
 
@@ -107,12 +107,12 @@ def test_unknown_job_is_said_honestly_with_the_counsellor():
 def test_missing_fact_is_not_invented():
     messages, _ = ask("combien gagne un dircom ?", "ask_salary", job("dircom"))
     assert "ne contient pas de données de salaire" in messages[0]["text"]
-    messages, _ = ask("que fait un media planneur", "ask_job_description", job("media planneur"))
+    messages, _ = ask("que fait un media planneur", "ask_description", job("media planneur"))
     assert "sans le décrire" in messages[0]["text"]
 
 
 def test_job_from_the_local_authority_text_lists_missions():
-    messages, _ = ask("missions du chargé de communication en collectivité", "ask_job_description",
+    messages, _ = ask("missions du chargé de communication en collectivité", "ask_description",
                       job("chargé de communication en collectivité"))
     assert "Ses missions :\n• Élaborer une communication relative à l'image" in messages[0]["text"]
 
@@ -124,23 +124,23 @@ def test_certification_question_about_a_job_offers_its_certifications():
 
 
 def test_follow_up_in_the_other_family_keeps_the_subject():
-    messages, _ = ask("et le niveau ?", "ask_certification_level", slots={"subject": "MET.650", "metier_id": "MET.650"})
+    messages, _ = ask("et le niveau ?", "ask_level", slots={"subject": "MET.650", "metier_id": "MET.650"})
     assert "niveau d'accès minimum est bac + 5" in messages[0]["text"]
 
 
 def test_sector_and_interest_questions():
-    messages, _ = ask("quels métiers dans une agence de communication ?", "ask_sector_jobs",
+    messages, _ = ask("quels métiers dans une agence de communication ?", "ask_jobs",
                       [{"entity": "sector", "value": "agence de communication"}])
     assert "• média planneur (sans description dans ma source)" in messages[0]["text"]
     messages, _ = ask("différence entre communication interne et externe", "ask_internal_external_communication")
     assert "Communication externe : La communication externe se traduit" in messages[0]["text"]
-    messages, _ = ask("j'aime communiquer, quel métier ?", "ask_jobs_for_interest",
+    messages, _ = ask("j'aime communiquer, quel métier ?", "ask_jobs",
                       [{"entity": "interest", "value": "j'aime communiquer"}])
     assert "directeur de communication" in messages[0]["text"]
 
 
 def test_no_subject_at_all_asks_which():
-    messages, _ = ask("et les qualités ?", "ask_qualities")
+    messages, _ = ask("et les qualités ?", "ask_profile")
     assert messages[0]["text"].startswith("De quoi parles-tu ?")
 
 
@@ -163,15 +163,15 @@ def test_what_the_assistant_knows_is_read_from_the_base():
 
 
 def test_each_answer_is_one_message_with_its_source():
-    messages, _ = ask("parle-moi du titre cross média", "ask_certification_overview",
+    messages, _ = ask("parle-moi du titre cross média", "ask_description",
                       [{"entity": "certification", "value": "cross média"}])
     assert len(messages) == 1 and "\n\n" not in messages[0]["text"]
     assert messages[0]["text"].endswith("\nSource : France Compétences, RNCP35746")
 
 
 def test_fallback_rescues_a_question_that_names_a_job():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_job_description", "confidence": 0.41},
-               {"name": "ask_sector_overview", "confidence": 0.38}]
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_description", "confidence": 0.41},
+               {"name": "ask_description", "confidence": 0.38}]
     tracker_message = {"text": "que fait une directrice de la clientèle ?", "intent": {"name": "nlu_fallback"},
                        "entities": [], "intent_ranking": ranking}
     tracker = Tracker("t", {}, tracker_message, [], False, None, {}, "action_listen")
@@ -182,7 +182,7 @@ def test_fallback_rescues_a_question_that_names_a_job():
 
 
 def test_fallback_without_a_named_record_asks_to_rephrase():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_job_description", "confidence": 0.41}]
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_description", "confidence": 0.41}]
     message = {"text": "euh bah jsp trop", "intent": {"name": "nlu_fallback"}, "entities": [], "intent_ranking": ranking}
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionFallback().run(dispatcher, Tracker("t", {}, message, [], False, None, {}, "action_listen"), {}))
@@ -190,19 +190,19 @@ def test_fallback_without_a_named_record_asks_to_rephrase():
 
 
 def test_unknown_job_without_entity_is_named_honestly():
-    messages, _ = ask("que fait une infirmière ?", "ask_job_description")
+    messages, _ = ask("que fait une infirmière ?", "ask_description")
     assert "Je ne connais pas « infirmière »" in messages[0]["text"]
     assert messages[0]["answer_kind"] == "unknown"
 
 
 def test_follow_up_without_entity_keeps_context_instead_of_unknown():
-    messages, _ = ask("et il faut quel niveau d'études ?", "ask_access_level",
+    messages, _ = ask("et il faut quel niveau d'études ?", "ask_level",
                       slots={"subject": "MET.650", "metier_id": "MET.650"})
     assert "bac + 5" in messages[0]["text"]
 
 
 def test_fallback_rescues_a_follow_up_with_context():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_access_level", "confidence": 0.4}]
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_level", "confidence": 0.4}]
     message = {"text": "et quel est le niveau d'accès ?", "intent": {"name": "nlu_fallback"}, "entities": [],
                "intent_ranking": ranking}
     dispatcher = CollectingDispatcher()
@@ -214,3 +214,33 @@ def test_fallback_rescues_a_follow_up_with_context():
 def test_question_words_are_not_taken_for_an_unknown_job(kb):
     assert kb.linker.content_words("et quel est le niveau d'accès ?") == []
     assert kb.linker.content_words("que fait une infirmière ?") == ["infirmière"]
+
+
+# One intent per kind of question: the record named picks the fact.
+@pytest.mark.parametrize("text,intent,entities,expected,record", [
+    ("quel niveau pour le titre cross média ?", "ask_level", [{"entity": "certification", "value": "titre cross média"}],
+     ["est de niveau 6 de la nomenclature européenne", "titre ou diplôme de niveau 5"], "RNCP35746"),
+    ("il faut quel niveau pour être dircom ?", "ask_level", job("dircom"),
+     ["niveau d'accès minimum est bac + 5"], "MET.650"),
+    ("quel profil pour devenir directrice de la communication ?", "ask_profile", job("directrice de la communication"),
+     ["Qualités attendues pour être directrice de communication", "peut te plaire si"], "MET.650"),
+    ("qu'est-ce qu'on apprend dans le titre 360 ?", "ask_profile", [{"entity": "certification", "value": "titre 360"}],
+     ["Les 3 blocs de compétences", "Bloc n°1"], "RNCP28684"),
+    ("c'est quoi une agence de communication ?", "ask_description", [{"entity": "sector", "value": "agence de communication"}],
+     ["Le but de cette dernière consiste"], "SECT.agence-de-communication"),
+    ("c'est quoi le titre chargé de communication 360 ?", "ask_description", [],
+     ["est une certification professionnelle de niveau"], "RNCP28684"),
+])
+def test_same_question_kind_answered_by_record_type(text, intent, entities, expected, record):
+    messages, slots = ask(text, intent, entities)
+    for part in expected:
+        assert part in messages[0]["text"]
+    assert slots["subject"] == record
+
+
+def test_follow_up_reads_the_latest_subject_whatever_its_type():
+    context = {"subject": "RNCP35746", "certification_id": "RNCP35746", "metier_id": "MET.650"}
+    messages, _ = ask("et le niveau ?", "ask_level", slots=context)
+    assert "(RNCP35746) est de niveau 6" in messages[0]["text"]
+    messages, _ = ask("et le code rome ?", "ask_rome_code", slots=context)  # only a job has one: the last job
+    assert "Code ROME pour le métier de directeur de communication" in messages[0]["text"]
