@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps \
-	load audit
+	load audit scaleout-deps scaleout holdout
 
 all: install kb
 
@@ -39,6 +39,18 @@ $(AXE):
 	npm install --prefix build/node --no-audit --no-fund --silent axe-core@4.14.1
 
 webchat-deps: $(CHROMIUM) $(AXE)
+
+# Scale-out profile test (tests/test_scaleout.py): Debian's PostgreSQL, Redis and nginx, installed only when
+# missing (quick when present). The test runs private instances on free ports, never the system services.
+SCALEOUT_PKGS := postgresql redis-server nginx
+scaleout-deps:
+	@missing=$$(for p in $(SCALEOUT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installation de :" $$missing; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo -E ) apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	fi
 
 $(STORE): $(BIN)/.installed $(KB_INPUTS)
 	$(BIN)/orientation kb build
@@ -73,7 +85,16 @@ stories: model
 faq: kb model
 	$(BIN)/orientation faq check faq/exemple.csv --start --quiet --report build/rapports/faq.html
 
-test: audit validate unit stories faq
+# The independent held-out set (tests/nlu_holdout.yml: 300 student messages written apart from nlu/).
+holdout: model
+	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout
+	$(BIN)/python -m bot.crossval_report results/holdout --min-f1 0.90
+
+test: audit validate unit stories holdout faq
+
+# Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
+scaleout: kb model scaleout-deps
+	$(BIN)/python -m pytest -q tests/test_scaleout.py
 
 # Known vulnerabilities of the installed packages (pip-audit, PyPI's advisories; findings accepted with their
 # reason in audit-accepted.txt). pip-audit has its own venv: it needs CacheControl>=0.13 and packaging>=23,
@@ -132,9 +153,14 @@ latency: install
 load: kb model
 	$(BIN)/orientation bench load
 
+# Performance figures (not in CI; ~25 min on 2 cores, run it on a quiet machine): the linker (1 s), the synthetic
+# national catalogue (~2 min, 1.7 GB in build/bench), then the whole stack against a bare Rasa bot with the same
+# NLU pipeline: training, cold start, latency and throughput at 1/10/50 conversations, memory, targets and a
+# profile; table on screen, figures in build/bench.json (bot/benchmark.py). models/ is left alone.
 bench: kb
 	$(BIN)/orientation bench linker
 	$(BIN)/orientation bench catalogue
+	$(BIN)/orientation bench stack
 
 lint: install
 	$(BIN)/ruff check knowledge actions bot tests

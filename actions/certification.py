@@ -64,7 +64,12 @@ def level(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
 
 def level_and_entry(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
     """« Quel niveau ? » about a certification: the level it gives and what it takes to enter."""
-    return combined(level(kb, record, gender), prerequisites(kb, record, gender))
+    result = combined(level(kb, record, gender), prerequisites(kb, record, gender))
+    if result.kind == "answer" and not record.prerequis:
+        result.text += "\nMa base ne contient pas de prérequis d'entrée pour cette certification."
+    elif result.kind == "answer" and not (record.niveau_europe or record.niveau_1969):
+        result.text += "\nMa base ne contient pas son niveau."
+    return result
 
 
 def certifier(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:

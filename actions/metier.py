@@ -119,7 +119,12 @@ def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     """Is this job for me: the qualities it asks for and the interests it meets."""
     if not (record.qualites or record.centres_interet):
         return missing(record, "de qualités attendues ni de centres d'intérêt", _name(record, gender))
-    return combined(qualities(kb, record, gender), interests(kb, record, gender))
+    result = combined(qualities(kb, record, gender), interests(kb, record, gender))
+    if not record.qualites:
+        result.text += "\nMa base ne liste pas les qualités attendues pour ce métier."
+    elif not record.centres_interet:
+        result.text += "\nMa base ne relie ce métier à aucun centre d'intérêt."
+    return result
 
 
 def salary(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:

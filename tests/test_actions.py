@@ -220,6 +220,8 @@ def test_question_words_are_not_taken_for_an_unknown_job(kb):
 @pytest.mark.parametrize("text,intent,entities,expected,record", [
     ("quel niveau pour le titre cross média ?", "ask_level", [{"entity": "certification", "value": "titre cross média"}],
      ["est de niveau 6 de la nomenclature européenne", "titre ou diplôme de niveau 5"], "RNCP35746"),
+    ("quels prérequis pour le titre 360 ?", "ask_level", [{"entity": "certification", "value": "titre 360"}],
+     ["(RNCP28684) est de niveau", "Ma base ne contient pas de prérequis d'entrée"], "RNCP28684"),
     ("il faut quel niveau pour être dircom ?", "ask_level", job("dircom"),
      ["niveau d'accès minimum est bac + 5"], "MET.650"),
     ("quel profil pour devenir directrice de la communication ?", "ask_profile", job("directrice de la communication"),
