@@ -74,7 +74,7 @@ run: kb model
 validate: install
 	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
 
-unit: kb model webchat-deps
+unit: kb model webchat-deps scaleout-deps
 	$(BIN)/python -m pytest -q
 
 stories: model
@@ -93,7 +93,7 @@ holdout: model
 test: audit validate unit stories holdout faq
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
-scaleout: kb model scaleout-deps
+scaleout: model scaleout-deps
 	$(BIN)/python -m pytest -q tests/test_scaleout.py
 
 # Known vulnerabilities of the installed packages (pip-audit, PyPI's advisories; findings accepted with their

@@ -1,10 +1,11 @@
-"""Entry point of `orientation`: `kb …`, `bench …` (`bench load`), `faq check …`, `rapport …`, `purge`."""
+"""Entry point of `orientation`: `kb …`, `bench …` (`bench load`, `bench stack`), `faq check …`, `rapport …`, `purge`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from bot.benchmark import add_stack_command
 from bot.loadtest import add_load_command
 from knowledge.bench import add_bench_commands
 from knowledge.cli import add_kb_commands, run
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     add_kb_commands(subparsers)
     add_bench_commands(subparsers)
     add_load_command(subparsers)
+    add_stack_command(subparsers)
     add_faq_commands(subparsers)
     add_report_command(subparsers)
     add_console_commands(subparsers)
