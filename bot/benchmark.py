@@ -441,7 +441,7 @@ class Assistant(Bot):
         super().__init__(workdir)
         self.model, self.extra_env = model, env or {}
         self.actions_port = free_port()
-        self.token = secrets.token_hex(16)
+        self.token = secrets.token_urlsafe(16)
         endpoints = workdir / "endpoints.yml"
         store = (f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.db"}"\n'
                  if sqlite else "")
