@@ -153,7 +153,7 @@ latency: install
 load: kb model
 	$(BIN)/orientation bench load
 
-# Performance figures (not in CI; ~25 min on 2 cores, run it on a quiet machine): the linker (1 s), the synthetic
+# Performance figures (not in CI; ~15 min on a quiet 2-core machine): the linker (1 s), the synthetic
 # national catalogue (~2 min, 1.7 GB in build/bench), then the whole stack against a bare Rasa bot with the same
 # NLU pipeline: training, cold start, latency and throughput at 1/10/50 conversations, memory, targets and a
 # profile; table on screen, figures in build/bench.json (bot/benchmark.py). models/ is left alone.

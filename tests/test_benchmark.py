@@ -175,6 +175,7 @@ def test_targets_are_ratios_to_the_same_runs_baseline() -> None:
     assert values == [(0.8, 1.0, True), (1.2, 1.0, True), (1200.0, 1000.0 + MAX_EXTRA_RSS_MB, True),
                       (25.0, 30.0, True), (250.0, 300.0, True)]
     assert document["all_met"] is True and len(targets) == 5
+    assert compute_targets(document) == document["targets"]  # a pure function of the figures
     slower = _document(_bot(120, 9.0, 1400.0, 39.0), _bot(100, 10.0, 1000.0, 20.0), training=400.0)
     assert [t["met"] for t in slower["targets"]] == [False, False, False, False, False]
     assert slower["targets"][0]["value"] == 1.2 and slower["targets"][1]["value"] == 0.9
