@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from knowledge.bench import bench_subcommands
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
 DEFAULT_JSON = ROOT / "build" / "load.json"
@@ -365,9 +367,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_load_command(subparsers: argparse._SubParsersAction) -> None:
     """Register `load` under the existing `bench` command."""
-    bench = subparsers.choices["bench"]
-    bench_commands = next(a for a in bench._actions if isinstance(a, argparse._SubParsersAction))
-    add_arguments(bench_commands.add_parser("load", help="test de charge : conversations simultanées (REST)"))
+    add_arguments(bench_subcommands(subparsers).add_parser("load", help="test de charge : conversations simultanées (REST)"))
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -60,6 +60,12 @@ def add_bench_commands(subparsers: argparse._SubParsersAction) -> None:
     catalogue.set_defaults(func=cmd_bench_catalogue)
 
 
+def bench_subcommands(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The sub-commands of `bench` (registered by add_bench_commands), for other modules to add theirs."""
+    bench = subparsers.choices["bench"]
+    return next(a for a in bench._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def _import_measured(kind: str, path: Path, store: Path) -> dict[str, float]:
     """Run `kb import` in a child process: wall time and the child's peak RSS."""
     import resource
