@@ -1,0 +1,75 @@
+"""The intent classifier component, trained on the project's real NLU data through Rasa's own storage API."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.exceptions import RasaException
+from rasa.shared.importers.utils import training_data_from_paths
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from orientation.intent_classifier import MODEL_FILE, LinearIntentClassifier
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTEXT = ExecutionContext(GraphSchema({}), "test")
+
+
+def nlu_data(*paths: Path):
+    files = [str(p) for path in paths for p in (sorted(path.glob("*.yml")) if path.is_dir() else [path])]
+    return training_data_from_paths(files, language="fr")
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path_factory.mktemp("storage"))
+
+
+@pytest.fixture(scope="module")
+def trained(storage) -> Resource:
+    resource = Resource("intent_classifier")
+    LinearIntentClassifier.create({}, storage, resource, CONTEXT).train(nlu_data(ROOT / "nlu"))
+    return resource
+
+
+def classify(component: LinearIntentClassifier, texts: list[str]) -> list[Message]:
+    return component.process([Message(data={TEXT: t}) for t in texts])
+
+
+def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, trained):
+    component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
+    held_out = nlu_data(ROOT / "tests" / "nlu_holdout.yml").intent_examples
+    messages = classify(component, [m.get(TEXT) for m in held_out])
+    right = sum(m.get(INTENT)["name"] == e.get(INTENT) for m, e in zip(messages, held_out))
+    assert len(held_out) >= 250 and right / len(held_out) >= 0.95
+
+
+def test_ranking_is_sorted_calibrated_and_capped(storage, trained):
+    component = LinearIntentClassifier.load({"ranking_length": 5}, storage, trained, CONTEXT)
+    for message in classify(component, ["quelles etudes pour devenir infirmiere", "", "asdfgh qwerty"]):
+        ranking = message.get(INTENT_RANKING_KEY)
+        confidences = [r["confidence"] for r in ranking]
+        assert len(ranking) == 5 and confidences == sorted(confidences, reverse=True)
+        assert message.get(INTENT) == ranking[0] and 0 < sum(confidences) <= 1 + 1e-9
+    studies = classify(component, ["quelles etudes pour devenir infirmiere"])[0]
+    assert studies.get(INTENT)["name"] == "ask_studies" and studies.get(INTENT)["confidence"] > 0.5
+
+
+def test_untrained_component_leaves_messages_unchanged(tmp_path):
+    component = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("missing"), CONTEXT)
+    message = classify(component, ["bonjour"])[0]
+    assert message.get(INTENT) is None and message.get(INTENT_RANKING_KEY) is None
+
+
+def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
+    storage, resource = LocalModelStorage(tmp_path), Resource("tampered")
+    with storage.write_to(resource) as folder:
+        sio.dump({"when": datetime.date(2026, 1, 1)}, folder / MODEL_FILE)
+    with pytest.raises(RasaException, match="types inattendus"):
+        LinearIntentClassifier.load({}, storage, resource, CONTEXT)
