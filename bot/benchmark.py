@@ -51,6 +51,7 @@ import yaml
 
 from bot.loadtest import SCRIPTS as LOAD_SCRIPTS
 from bot.loadtest import check_loopback, memory_kb, percentile
+from bot.rasa_server import is_rasa_server
 from bot.stack import free_port
 from knowledge.bench import bench_subcommands
 
@@ -280,7 +281,7 @@ def process_role(cmdline: Sequence[str]) -> str:
         return "lanceur"
     if "bot.actions_server" in args or "rasa_sdk" in args:
         return "actions"
-    if "rasa" in args and "run" in args:
+    if is_rasa_server(cmdline):  # `rasa run` (the baseline) or `python -m bot.rasa_server run` (ours)
         return "rasa"
     return args[0] if args else "?"
 
@@ -417,7 +418,8 @@ class Bot:
 
 
 class Baseline(Bot):
-    """The bare Rasa bot: `rasa run` with its model, REST channel only, default endpoints."""
+    """The bare Rasa bot: `rasa run` with its model, REST channel only, default endpoints (no patches of
+    bot.rasa_server: the cost of Rasa itself)."""
 
     name = "reference"
 
@@ -433,8 +435,9 @@ class Baseline(Bot):
 
 
 class Assistant(Bot):
-    """Our stack as `make run` starts it (bot.launcher: action server + Rasa), with the given model, its own
-    ports and a conversation store in `workdir`. The Rasa HTTP API is on (random token) for the profile."""
+    """Our stack as `make run` starts it (bot.launcher: action server + Rasa through bot.rasa_server, patches
+    per ORIENTATION_RASA_PATCHES), with the given model, its own ports and a conversation store in `workdir`.
+    The Rasa HTTP API is on (random token) for the profile."""
 
     name = "assistant"
 
@@ -442,7 +445,7 @@ class Assistant(Bot):
         super().__init__(workdir)
         self.model, self.extra_env = model, env or {}
         self.actions_port = free_port()
-        self.token = secrets.token_hex(16)  # hex: never starts with « - » (`rasa run --auth-token -x` fails)
+        self.token = secrets.token_hex(16)  # hex: safe in the URL's query string too
         endpoints = workdir / "endpoints.yml"
         store = (f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.db"}"\n'
                  if sqlite else "")
@@ -609,9 +612,10 @@ def profile_turns(bot: Assistant, scripts: Sequence[Sequence[str]], rounds: int 
     return figures
 
 
-# Run in a fresh interpreter: times each step of loading the model as `rasa run` does (wall clock).
+# Run in a fresh interpreter: times each step of loading the model as our `rasa run` does (wall clock), with
+# the patches of bot.rasa_server chosen by ORIENTATION_RASA_PATCHES.
 COLD_START_SCRIPT = r'''
-import asyncio, json, sys, time
+import asyncio, json, os, sys, time
 T = {}
 t0 = time.perf_counter()
 def rss():
@@ -626,6 +630,10 @@ mark("import_tensorflow_s", t0)
 t = time.perf_counter()
 import rasa.__main__, rasa.core.run, rasa.core.agent, rasa.core.channels  # what `rasa run` imports
 mark("import_rasa_s", t)
+t = time.perf_counter()
+from bot.rasa_server import ENV, apply_patches, selected
+T["rasa_patches"] = ",".join(apply_patches(selected(os.environ.get(ENV))))
+mark("patches_s", t)
 import spacy
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.utils.tensorflow.models import RasaModel
@@ -811,7 +819,8 @@ def render_table(document: dict) -> str:
                  ("DIET construction (fit 1 ex.)", "diet_build_fit_1_example_s"),
                  ("DIET poids", "diet_load_weights_s"), ("DIET inférence d'échauffement", "diet_warm_up_inference_s"),
                  ("1er parse", "first_parse_s")]
-        lines += ["", "Démarrage à froid de Rasa, étape par étape (s) : "
+        lines += ["", f"Démarrage à froid de Rasa (correctifs : {cold.get('rasa_patches') or 'aucun'}), "
+                  "étape par étape (s) : "
                   + ", ".join(f"{label} {cold[key]:.1f}" for label, key in parts if cold.get(key) is not None)
                   + f" ; total {_fmt(cold.get('total_s'), 1)} s"
                   + (f" (spaCy chargé {cold['spacy_load_calls']} fois)" if cold.get("spacy_load_calls", 1) > 1 else "")

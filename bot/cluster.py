@@ -5,9 +5,10 @@
 - a throwaway PostgreSQL cluster (`initdb` in a temporary folder; run as the `postgres` account when we
   are root, since PostgreSQL refuses to run as root), with a database for the conversations;
 - a Redis server without persistence (the lock store);
-- two action servers (`python -m bot.actions_server`) and two Rasa servers (`rasa run`, REST channel and
-  the other channels of credentials.yml, no HTTP API), each Rasa with deploy/endpoints.scale.yml as
-  shipped: ${POSTGRES_*} and ${REDIS_*} from the environment, the action endpoint being nginx;
+- two action servers (`python -m bot.actions_server`) and two Rasa servers (`python -m bot.rasa_server run`,
+  i.e. `rasa run` with our patches; REST channel and the other channels of credentials.yml, no HTTP API),
+  each with deploy/endpoints.scale.yml as shipped: ${POSTGRES_*} and ${REDIS_*} from the environment, the
+  action endpoint being nginx; its lock store is bot.lock_store.AtomicRedisLockStore;
 - nginx in the foreground with deploy/nginx.conf as shipped, only its ports changed: one address
   round-robining the Rasa servers, one round-robining the action servers.
 
@@ -35,10 +36,11 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
-from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import RedisLockStore
+
+from bot.rasa_server import command as rasa_command
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "orientation.tar.gz"
@@ -46,59 +48,6 @@ DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 DB_USER, DB_NAME = "orientation", "orientation"
 MISSING = "lancez « make scaleout-deps » (apt-get install postgresql redis-server nginx)"
-
-
-class AtomicRedisLockStore(RedisLockStore):
-    """Rasa's Redis ticket lock, each change of a lock made atomic: the lock store of endpoints.scale.yml.
-
-    Rasa's RedisLockStore changes a lock by GET, change in Python, SET. With two Rasa servers, two changes
-    of one conversation's lock can interleave and one is lost (RasaHQ/rasa#9213; "far from atomic", #3933):
-    a finished ticket comes back and every later message of the sender waits for it to expire (60 s, so
-    the student gets an error), or a new ticket vanishes, or two messages are handled at once (all seen with
-    two processes; see the contention test in tests/test_scaleout.py). Here each change
-    is one Redis transaction (WATCH/MULTI/EXEC, replayed when another server changed the lock meanwhile);
-    the ticket algorithm, keys and JSON are Rasa's. In endpoints: `type: bot.cluster.AtomicRedisLockStore`.
-    """
-
-    def __init__(self, endpoint_config: Any = None, **kwargs: Any) -> None:
-        if endpoint_config is not None:  # how Rasa builds a lock store named by its module path
-            kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
-        super().__init__(**kwargs)
-
-    def _change(self, conversation_id: str, change: Callable[[TicketLock], Any], create: bool = False,
-                delete_if_empty: bool = False) -> Any:
-        key = self.key_prefix + conversation_id
-
-        def transaction(pipe) -> Any:
-            stored = pipe.get(key)  # WATCHed: EXEC fails (and this runs again) if another server writes it
-            if stored is None and not create:
-                return None
-            lock = TicketLock.from_dict(json.loads(stored)) if stored else self.create_lock(conversation_id)
-            result = change(lock)
-            pipe.multi()
-            if delete_if_empty and not lock.is_someone_waiting():
-                pipe.delete(key)
-            else:
-                pipe.set(key, lock.dumps())
-            return result
-
-        return self.red.transaction(transaction, key, value_from_callable=True)
-
-    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        try:
-            return self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime), create=True)
-        except Exception as e:  # noqa: BLE001 - as Rasa's
-            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
-
-    def update_lock(self, conversation_id: str) -> None:
-        self._change(conversation_id, lambda lock: lock.remove_expired_tickets())
-
-    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        self._change(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number))
-
-    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Removes the ticket, and the lock when no one else waits, in one transaction."""
-        self._change(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number), delete_if_empty=True)
 
 
 def free_port() -> int:
@@ -249,9 +198,10 @@ class Cluster:
                             env=self.env())
             endpoints = self._write_endpoints()
             for i, port in enumerate(self.rasa_ports):
-                self._spawn(f"rasa{i + 1}", [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(port),
-                                             "--interface", "127.0.0.1", "--endpoints", str(endpoints),
-                                             "--credentials", str(ROOT / "credentials.yml")],
+                self._spawn(f"rasa{i + 1}", rasa_command(BIN / "python", "run", "--model", str(self.model),
+                                                         "--port", str(port), "--interface", "127.0.0.1",
+                                                         "--endpoints", str(endpoints),
+                                                         "--credentials", str(ROOT / "credentials.yml")),
                             stop_signal=signal.SIGINT, env=self.env())
             self._spawn("nginx", [nginx, "-e", str(self.logs / "nginx-error.log"), "-p", str(self.run_dir / "nginx"),
                                   "-c", str(self._write_nginx_conf())], stop_signal=signal.SIGQUIT)

@@ -1,7 +1,8 @@
 """Start the whole assistant in the foreground: action server, Rasa (REST channel), and the channels.
 
 Ctrl-C (or SIGTERM) stops every process cleanly. Ports and the model come from the environment:
-RASA_PORT (5005), ACTIONS_PORT (5055), ORIENTATION_MODEL (models/orientation.tar.gz).
+RASA_PORT (5005), ACTIONS_PORT (5055), ORIENTATION_MODEL (models/orientation.tar.gz). Rasa runs through
+bot.rasa_server (Rasa's CLI with our patches; ORIENTATION_RASA_PATCHES=none for plain Rasa).
 
 Rasa and the action server listen on 127.0.0.1 only. Rasa's HTTP API (/model/parse, /conversations/…) is
 off unless RASA_API_TOKEN is set (then it is on, token required). An action server that stops is started
@@ -19,6 +20,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bot.rasa_server import command as rasa_command
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -44,18 +47,21 @@ def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
     out = [
         # rasa-sdk's own CLI listens on 0.0.0.0; ours on 127.0.0.1 only.
         ("actions", [str(BIN / "python"), "-m", "bot.actions_server", "--port", actions_port]),
-        ("rasa", [str(BIN / "rasa"), "run", "--model", model, "--port", rasa_port, "--interface", "127.0.0.1",
-                  "--endpoints", env.get("ORIENTATION_ENDPOINTS", "endpoints.yml"),
-                  "--credentials", env.get("ORIENTATION_CREDENTIALS", "credentials.yml")]),
+        ("rasa", rasa_command(BIN / "python", "run", "--model", model, "--port", rasa_port,
+                              "--interface", "127.0.0.1",
+                              "--endpoints", env.get("ORIENTATION_ENDPOINTS", "endpoints.yml"),
+                              "--credentials", env.get("ORIENTATION_CREDENTIALS", "credentials.yml"))),
     ]
     if env.get("RASA_API_TOKEN"):  # Rasa's HTTP API only with a token (never without: it would be open)
-        out[1][1].extend(["--enable-api", "--auth-token", env["RASA_API_TOKEN"]])
+        # One argument: a token starting with « - » would otherwise be read as an option (and Rasa exit).
+        out[1][1].extend(["--enable-api", f"--auth-token={env['RASA_API_TOKEN']}"])
     return out
 
 
 def shown(cmd: list[str]) -> str:
     """The command line for the log, the API token masked."""
-    return " ".join("***" if i and cmd[i - 1] == "--auth-token" else part for i, part in enumerate(cmd))
+    return " ".join("--auth-token=***" if part.startswith("--auth-token=") else
+                    "***" if i and cmd[i - 1] == "--auth-token" else part for i, part in enumerate(cmd))
 
 
 class Restarts:

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bot.rasa_server import is_rasa_server
 from knowledge.bench import bench_subcommands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,9 +125,11 @@ def _children(pid: int) -> list[int]:
 
 
 def role(pid: int) -> str:
-    """« rasa » for `rasa run`, « actions » for the action server, else « autre »."""
-    args = [Path(a).name for a in _cmdline(pid)]
-    if "run" in args and any(a == "rasa" for a in args):
+    """« rasa » for `rasa run` (or `python -m bot.rasa_server run`), « actions » for the action server, else
+    « autre »."""
+    cmdline = _cmdline(pid)
+    args = [Path(a).name for a in cmdline]
+    if is_rasa_server(cmdline):
         return "rasa"
     if any("actions" in a or a == "rasa_sdk" for a in args):
         return "actions"
@@ -134,7 +137,7 @@ def role(pid: int) -> str:
 
 
 def stack_pids(url: str, launcher: Optional[int] = None) -> dict[str, int]:
-    """The Rasa and action-server pids: the launcher's children, else the `rasa run --port PORT` process
+    """The Rasa and action-server pids: the launcher's children, else the Rasa server on --port PORT
     and its siblings (a stack started by `make run`)."""
     if launcher is None:
         port = str(urlsplit(url).port or 80)

@@ -218,7 +218,8 @@ def test_good_answer() -> None:
 def test_process_roles() -> None:
     assert process_role(["/v/bin/python", "-m", "bot.launcher"]) == "lanceur"
     assert process_role(["/v/bin/python", "-m", "bot.actions_server", "--port", "1"]) == "actions"
-    assert process_role(["/v/bin/python", "/v/bin/rasa", "run", "--model", "m.tar.gz"]) == "rasa"
+    assert process_role(["/v/bin/python", "/v/bin/rasa", "run", "--model", "m.tar.gz"]) == "rasa"  # baseline
+    assert process_role(["/v/bin/python", "-m", "bot.rasa_server", "run", "--model", "m.tar.gz"]) == "rasa"  # ours
 
 
 def test_env_pairs() -> None:

@@ -148,8 +148,26 @@ def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
     assert "--enable-api" not in rasa and "--auth-token" not in rasa
     assert "--enable-api" not in dict(launcher.commands({**env, "RASA_API_TOKEN": ""}))["rasa"]
     rasa = dict(launcher.commands({**env, "RASA_API_TOKEN": "s3cret"}))["rasa"]
-    assert rasa[-3:] == ["--enable-api", "--auth-token", "s3cret"]
-    assert "s3cret" not in launcher.shown(rasa) and launcher.shown(rasa).endswith("--auth-token ***")
+    assert rasa[-2:] == ["--enable-api", "--auth-token=s3cret"]
+    assert "s3cret" not in launcher.shown(rasa) and launcher.shown(rasa).endswith("--auth-token=***")
+
+
+def test_faults_launcher_runs_rasa_through_our_patches():
+    rasa = dict(launcher.commands({"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}))["rasa"]
+    assert rasa[1:4] == ["-m", "bot.rasa_server", "run"]  # Rasa's CLI, with bot/rasa_server.py's patches
+    assert rasa[rasa.index("--port") + 1] == "5005"
+
+
+def test_faults_launcher_passes_a_token_starting_with_a_dash_as_one_argument():
+    """`rasa run --auth-token -abc` exits (argparse takes -abc for an option); --auth-token=-abc does not."""
+    rasa = dict(launcher.commands({"RASA_PORT": "5005", "ACTIONS_PORT": "5055", "RASA_API_TOKEN": "-abc"}))["rasa"]
+    assert rasa[-1] == "--auth-token=-abc" and "-abc" not in rasa
+    assert launcher.shown(rasa).endswith("--enable-api --auth-token=***") and "abc" not in launcher.shown(rasa)
+    from rasa.__main__ import create_argument_parser  # the parser of the `rasa` command
+
+    assert create_argument_parser().parse_args(rasa[3:]).auth_token == "-abc"  # read whole
+    with pytest.raises(SystemExit):  # the two-argument form: « expected one argument »
+        create_argument_parser().parse_args(["run", "--auth-token", "-abc"])
 
 
 # -- the stack -----------------------------------------------------------------------------------
@@ -222,7 +240,7 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
 def test_faults_rasa_killed_and_restarted_keeps_the_conversation(stack, workdir, kb_path):
     sender = "faults-rasa"
     assert "Chef de publicité." in say(stack, sender, "que fait un chef de pub ?")
-    os.kill(child(stack, "rasa run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
+    os.kill(child(stack, "bot.rasa_server run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
     assert stack.proc.wait(timeout=60) == 1  # the launcher stops the rest and reports the failure
     again = start_stack(workdir, kb_path)  # same workdir: same conversations.db
     try:

@@ -190,7 +190,7 @@ def test_lock_store_serialises_two_servers_under_contention(cluster):
     """The lock store of endpoints.scale.yml, hammered by two processes (two Rasa servers): 25 conversations,
     8 messages each at the same moment. Each message must get the lock (no LockError, no endless wait), alone.
     Rasa 3.6's own RedisLockStore fails this within a few rounds (RasaHQ/rasa#9213): its ticket changes
-    (GET, change, SET) interleave between servers; bot.cluster.AtomicRedisLockStore makes each atomic."""
+    (GET, change, SET) interleave between servers; bot.lock_store.AtomicRedisLockStore makes each atomic."""
     run, rounds = f"contention-{uuid.uuid4().hex[:8]}", 25
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(2)
