@@ -1,4 +1,5 @@
-"""The intent classifier component, trained on the project's real NLU data through Rasa's own storage API."""
+"""The intent classifier component, trained on the project's real NLU data, featurised by Rasa's own spaCy
+components (fr_core_news_md) as in config.yml, saved and loaded through Rasa's model storage."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.dense_featurizer.spacy_featurizer import SpacyFeaturizer
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.exceptions import RasaException
 from rasa.shared.importers.utils import training_data_from_paths
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
@@ -26,23 +30,50 @@ def nlu_data(*paths: Path):
     return training_data_from_paths(files, language="fr")
 
 
+class Featuriser:
+    """SpacyNLP → SpacyTokenizer → SpacyFeaturizer (mean pooling), configured as in config.yml."""
+
+    def __init__(self, storage):
+        self.nlp = SpacyNLP.create({"model": "fr_core_news_md", "case_sensitive": False}, storage,
+                                   Resource("spacy"), CONTEXT)
+        self.tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), storage, Resource("tok"), CONTEXT)
+        self.featurizer = SpacyFeaturizer.create({**SpacyFeaturizer.get_default_config(), "pooling": "mean"},
+                                                 storage, Resource("feat"), CONTEXT)
+
+    def training_data(self, data):
+        data = self.nlp.process_training_data(data, self.nlp.provide())
+        return self.featurizer.process_training_data(self.tokenizer.process_training_data(data))
+
+    def messages(self, texts: list[str]) -> list[Message]:
+        messages = self.nlp.process([Message(data={TEXT: t}) for t in texts], self.nlp.provide())
+        return self.featurizer.process(self.tokenizer.process(messages))
+
+
 @pytest.fixture(scope="module")
 def storage(tmp_path_factory) -> LocalModelStorage:
     return LocalModelStorage(tmp_path_factory.mktemp("storage"))
 
 
 @pytest.fixture(scope="module")
-def trained(storage) -> Resource:
+def featuriser(storage) -> Featuriser:
+    return Featuriser(storage)
+
+
+@pytest.fixture(scope="module")
+def trained(storage, featuriser) -> Resource:
     resource = Resource("intent_classifier")
-    LinearIntentClassifier.create({}, storage, resource, CONTEXT).train(nlu_data(ROOT / "nlu"))
+    component = LinearIntentClassifier.create({}, storage, resource, CONTEXT)
+    component.train(featuriser.training_data(nlu_data(ROOT / "nlu")))
+    assert component.dense_size == 300  # fr_core_news_md's vectors are part of the features
     return resource
 
 
-def classify(component: LinearIntentClassifier, texts: list[str]) -> list[Message]:
-    return component.process([Message(data={TEXT: t}) for t in texts])
+@pytest.fixture(scope="module")
+def classify(featuriser):
+    return lambda component, texts: component.process(featuriser.messages(texts))
 
 
-def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, trained):
+def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, trained, classify):
     component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
     held_out = nlu_data(ROOT / "tests" / "nlu_holdout.yml").intent_examples
     messages = classify(component, [m.get(TEXT) for m in held_out])
@@ -50,7 +81,7 @@ def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, tra
     assert len(held_out) >= 250 and right / len(held_out) >= 0.95
 
 
-def test_ranking_is_sorted_calibrated_and_capped(storage, trained):
+def test_ranking_is_sorted_calibrated_and_capped(storage, trained, classify):
     component = LinearIntentClassifier.load({"ranking_length": 5}, storage, trained, CONTEXT)
     for message in classify(component, ["quelles etudes pour devenir infirmiere", "", "asdfgh qwerty"]):
         ranking = message.get(INTENT_RANKING_KEY)
@@ -61,7 +92,16 @@ def test_ranking_is_sorted_calibrated_and_capped(storage, trained):
     assert studies.get(INTENT)["name"] == "ask_studies" and studies.get(INTENT)["confidence"] > 0.5
 
 
-def test_untrained_component_leaves_messages_unchanged(tmp_path):
+def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained, classify):
+    component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
+    text = "quelles études faut-il pour devenir directrice de communication ?"
+    with_vector = classify(component, [text])[0].get(INTENT)
+    without = component.process([Message(data={TEXT: text})])[0].get(INTENT)  # no dense features: zeros
+    assert with_vector["name"] == without["name"] == "ask_studies"
+    assert with_vector["confidence"] != without["confidence"]
+
+
+def test_untrained_component_leaves_messages_unchanged(tmp_path, classify):
     component = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("missing"), CONTEXT)
     message = classify(component, ["bonjour"])[0]
     assert message.get(INTENT) is None and message.get(INTENT_RANKING_KEY) is None
