@@ -37,6 +37,17 @@ TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix", "sklearn.calibration._Calibrate
                  "sklearn.calibration._SigmoidCalibration"}
 
 
+def skops_io():
+    """skops.io, without its side effect: importing it (through numpy.distutils) sets the root logger to
+    WARNING, which silenced Rasa's own log (« Rasa server is up and running ») after the model load."""
+    root = logging.getLogger()
+    level = root.level
+    import skops.io
+
+    root.setLevel(level)
+    return skops.io
+
+
 def build_models(config: dict[str, Any]):
     """TF-IDF word + char_wb n-grams (accents stripped), and a LinearSVC calibrated per intent."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -137,8 +148,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def persist(self) -> None:
         import rasa.shared.utils.io
-        import skops.io as sio
 
+        sio = skops_io()
         with self._model_storage.write_to(self._resource) as folder:
             if self.models is not None:
                 sio.dump(self.models, folder / MODEL_FILE)
@@ -149,8 +160,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         import rasa.shared.utils.io
-        import skops.io as sio
 
+        sio = skops_io()
         try:
             with model_storage.read_from(resource) as folder:
                 if not (folder / MODEL_FILE).exists():

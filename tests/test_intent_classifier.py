@@ -4,6 +4,8 @@ components (fr_core_news_md) as in config.yml, saved and loaded through Rasa's m
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,13 @@ def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
         sio.dump({"when": datetime.date(2026, 1, 1)}, folder / MODEL_FILE)
     with pytest.raises(RasaException, match="types inattendus"):
         LinearIntentClassifier.load({}, storage, resource, CONTEXT)
+
+
+def test_loading_skops_keeps_the_log_level_rasa_set():
+    """Importing skops.io sets the root logger to WARNING (numpy.distutils): Rasa's log went silent."""
+    script = ("import logging, sys; logging.basicConfig(level=logging.INFO); "
+              "from orientation.intent_classifier import skops_io; "
+              "skops_io() if sys.argv[1] == 'ours' else __import__('skops.io'); print(logging.getLogger().level)")
+    levels = {way: subprocess.run([sys.executable, "-c", script, way], capture_output=True, text=True, check=True,
+                                  cwd=ROOT).stdout.split()[-1] for way in ("ours", "plain")}
+    assert levels == {"ours": "20", "plain": "30"}
