@@ -86,7 +86,7 @@ def dense_size(messages: list[Message]) -> int:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
-    """Intent and intent ranking of each message, from its text alone."""
+    """Intent and intent ranking of each message, from its text and its sentence vector."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
