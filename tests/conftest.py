@@ -9,6 +9,9 @@ import pytest
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
 
+# Shared check helpers: their asserts explain failures too (registered before any test module imports them).
+pytest.register_assert_rewrite("badinput")
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "knowledge" / "sources"
 
