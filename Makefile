@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE := build/knowledge.sqlite
 MODEL := models/orientation.tar.gz
-MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml) orientation/intent_classifier.py
+MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/components/*.py)
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/parsers/*.py knowledge/sources/*)
 CHROMIUM := /usr/bin/chromium
 AXE := build/node/node_modules/axe-core/axe.min.js
@@ -68,7 +68,7 @@ model: $(MODEL)
 
 # -- running ------------------------------------------------------------------------------------
 run: kb model
-	$(BIN)/python -m bot.launcher
+	$(BIN)/python -m bot.server.launcher
 
 # -- tests --------------------------------------------------------------------------------------
 validate: install
@@ -88,7 +88,7 @@ faq: kb model
 # The independent held-out set (tests/nlu_holdout.yml: 300 student messages written apart from nlu/).
 holdout: model
 	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout
-	$(BIN)/python -m bot.crossval_report results/holdout --min-f1 0.90
+	$(BIN)/python -m bench.crossval_report results/holdout --min-f1 0.90
 
 test: audit validate unit stories holdout faq
 
@@ -142,11 +142,11 @@ audit: install $(PIP_AUDIT)
 # NLU cross-validation (slow: trains 3 models); the report lands in results/crossval.
 crossval: install
 	$(BIN)/rasa test nlu --nlu nlu --config config.yml --cross-validation -f 3 --out results/crossval
-	$(BIN)/python -m bot.crossval_report results/crossval
+	$(BIN)/python -m bench.crossval_report results/crossval
 
 # Answer latency through the REST channel of a running stack (make run in another terminal).
 latency: install
-	$(BIN)/python -m bot.latency --url http://localhost:5005/webhooks/rest/webhook
+	$(BIN)/python -m bench.latency --url http://localhost:5005/webhooks/rest/webhook
 
 # Load test: 50 simultaneous conversations for 5 minutes through the REST channel (a running stack on
 # port 5005, else a private one started for the run); figures in build/load.json.
@@ -156,14 +156,15 @@ load: kb model
 # Performance figures (not in CI; ~15 min on a quiet 2-core machine): the linker (1 s), the synthetic
 # national catalogue (~2 min, 1.7 GB in build/bench), then the whole stack against a bare Rasa bot with the same
 # NLU pipeline: training, cold start, latency and throughput at 1/10/50 conversations, memory, targets and a
-# profile; table on screen, figures in build/bench.json (bot/benchmark.py). models/ is left alone.
+# profile; table on screen, figures in build/bench.json (bench/benchmark.py). models/ is left alone.
 bench: kb
 	$(BIN)/orientation bench linker
 	$(BIN)/orientation bench catalogue
 	$(BIN)/orientation bench stack
 
 lint: install
-	$(BIN)/ruff check knowledge actions bot tests
+	$(BIN)/ruff check knowledge actions bot staff bench orientation tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf build models results .pytest_cache

@@ -1,0 +1,1 @@
+"""The running assistant: channels (channels/), runtime (server/) and custom Rasa components (components/)."""

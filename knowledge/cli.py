@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .bench import add_bench_commands
 from .build import MANIFEST, build, parse_sources
 from .kb import KnowledgeBase, StoreMissing, store_path
 from .linker import Linker
@@ -184,7 +183,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="orientation", description="Base de connaissances.")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_kb_commands(subparsers)
-    add_bench_commands(subparsers)
     return run(parser, argv)
 
 

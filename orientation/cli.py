@@ -1,13 +1,14 @@
-"""Entry point of `orientation`: `kb …`, `bench …` (`bench load`, `bench stack`), `faq check …`, `rapport …`, `purge`."""
+"""Entry point of `orientation`: `kb …`, `bench …`, `faq check …`, `rapport …`, `console …`, `purge`.
+
+The top of the import graph: each package registers its own sub-commands; the order does not matter."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bot.benchmark import add_stack_command
-from bot.loadtest import add_load_command
-from knowledge.bench import add_bench_commands
+from bench.cli import add_bench_commands
+from bot.server.stack import private_stack
 from knowledge.cli import add_kb_commands, run
 from staff.auth import add_console_commands
 from staff.faq_check import add_faq_commands
@@ -20,9 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_kb_commands(subparsers)
     add_bench_commands(subparsers)
-    add_load_command(subparsers)
-    add_stack_command(subparsers)
-    add_faq_commands(subparsers)
+    add_faq_commands(subparsers, start_assistant=private_stack)
     add_report_command(subparsers)
     add_console_commands(subparsers)
     add_purge_command(subparsers)

@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 import os
 import secrets
-import shutil
 import sys
-import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, Optional
 
 from jinja2 import Environment
 from tqdm import tqdm
@@ -21,6 +21,8 @@ from .faq import FaqError, FaqRow, Verdict, conversations, judge, read_faq
 
 ROOT = Path(__file__).resolve().parents[1]
 LATEST = ROOT / "build" / "rapports" / "faq.html"
+# (prefix, environment) → a context manager giving a started assistant with a `.base` URL.
+StartAssistant = Callable[[str, dict[str, str]], AbstractContextManager[Any]]
 
 
 @dataclass
@@ -111,20 +113,17 @@ def cmd_faq_check(args: argparse.Namespace) -> int:
     if not args.start:
         print(f"Aucun assistant sur {args.url} : démarrage d'un assistant privé le temps de la vérification…",
               file=sys.stderr)
-    from bot.stack import Stack  # imported here: starting a stack is only needed in this case
-
-    workdir = Path(tempfile.mkdtemp(prefix="faq-"))
+    if args.start_assistant is None:
+        print("Erreur : aucun moyen de démarrer un assistant ici (lancer « make run » à côté).", file=sys.stderr)
+        return 2
     password = secrets.token_urlsafe(16)
-    stack = Stack(workdir, extra_env={"STAFF_PASSWORD_HASH": hash_password(password)})
-    try:
-        stack.start()
+    with args.start_assistant("faq-", {"STAFF_PASSWORD_HASH": hash_password(password)}) as stack:
         return _run(args, ConsoleClient(stack.base, password))
-    finally:
-        stack.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
-def add_faq_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_faq_commands(subparsers: argparse._SubParsersAction, start_assistant: Optional[StartAssistant] = None) -> None:
+    """`start_assistant(prefix, env)`: a context manager giving a started private assistant (its `.base` URL),
+    passed in by the command line so that staff/ does not import the runtime."""
     faq = subparsers.add_parser("faq", help="vérifier la FAQ de l'établissement").add_subparsers(dest="faq", required=True)
     check = faq.add_parser("check", help="poser chaque question à l'assistant et comparer")
     check.add_argument("file", type=Path, help="fichier CSV (colonnes question ; attendu [; interdit ; conversation])")
@@ -133,7 +132,7 @@ def add_faq_commands(subparsers: argparse._SubParsersAction) -> None:
                        help="assistant en marche (mot de passe : STAFF_PASSWORD)")
     check.add_argument("--start", action="store_true", help="toujours démarrer un assistant privé")
     check.add_argument("--quiet", action="store_true", help="sans barre de progression")
-    check.set_defaults(func=cmd_faq_check)
+    check.set_defaults(func=cmd_faq_check, start_assistant=start_assistant)
 
 
 __all__ = ["add_faq_commands"]

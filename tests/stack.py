@@ -1,3 +1,3 @@
-"""The real stack for end-to-end tests (see bot/stack.py)."""
+"""The real stack for end-to-end tests (see bot/server/stack.py)."""
 
-from bot.stack import MODEL, Stack, free_port  # noqa: F401
+from bot.server.stack import MODEL, Stack, free_port  # noqa: F401

@@ -1,4 +1,4 @@
-"""Bad input on the REST channel (bot/rest_channel.py), against the real stack; shared parts in tests/badinput.py."""
+"""Bad input on the REST channel (bot/channels/rest.py), against the real stack; shared parts in tests/badinput.py."""
 
 from __future__ import annotations
 

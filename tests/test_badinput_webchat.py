@@ -1,4 +1,4 @@
-"""Bad input on the web chat webhook (bot/webchat/channel.py + bot/guard.py), against the real stack.
+"""Bad input on the web chat webhook (bot/channels/webchat/channel.py + bot/channels/guard.py), against the real stack.
 
 Same hostile table, proxy and checks as tests/test_badinput_rest.py (tests/badinput.py), plus the web chat's
 own sender rules and cap.

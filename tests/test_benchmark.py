@@ -1,4 +1,4 @@
-"""The stack benchmark (bot/benchmark.py): its pure parts only (nothing is started nor timed here)."""
+"""The stack benchmark (bench/benchmark.py): its pure parts only (nothing is started nor timed here)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from bot.benchmark import (
+from bench.benchmark import (
     MAX_EXTRA_RSS_MB,
     ROOT,
     TECHNICAL_HICCUP,
@@ -56,7 +56,7 @@ def test_scripts_keep_follow_ups_together_and_leave_small_talk_out(tmp_path) -> 
 
 
 def test_scripts_fall_back_to_the_load_test_when_the_faq_is_missing(tmp_path) -> None:
-    from bot.loadtest import SCRIPTS
+    from bench.loadtest import SCRIPTS
 
     assert conversation_scripts(tmp_path / "absent.csv") == [tuple(s) for s in SCRIPTS]
 
@@ -206,7 +206,7 @@ def test_json_shape_and_table() -> None:
 
 
 def test_good_answer() -> None:
-    from bot.guard import TECHNICAL_HICCUP as GUARD_HICCUP
+    from bot.channels.guard import TECHNICAL_HICCUP as GUARD_HICCUP
 
     assert TECHNICAL_HICCUP == GUARD_HICCUP
     assert good_answer([{"recipient_id": "x", "text": "Pour devenir…"}])
@@ -216,10 +216,10 @@ def test_good_answer() -> None:
 
 
 def test_process_roles() -> None:
-    assert process_role(["/v/bin/python", "-m", "bot.launcher"]) == "lanceur"
-    assert process_role(["/v/bin/python", "-m", "bot.actions_server", "--port", "1"]) == "actions"
+    assert process_role(["/v/bin/python", "-m", "bot.server.launcher"]) == "lanceur"
+    assert process_role(["/v/bin/python", "-m", "bot.server.actions_server", "--port", "1"]) == "actions"
     assert process_role(["/v/bin/python", "/v/bin/rasa", "run", "--model", "m.tar.gz"]) == "rasa"  # baseline
-    assert process_role(["/v/bin/python", "-m", "bot.rasa_server", "run", "--model", "m.tar.gz"]) == "rasa"  # ours
+    assert process_role(["/v/bin/python", "-m", "bot.server.rasa_server", "run", "--model", "m.tar.gz"]) == "rasa"  # ours
 
 
 def test_env_pairs() -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import launcher
+from bot.server import launcher
 from stack import Stack
 
 FRIENDLY = "Je rencontre un petit souci technique, réessaie dans un instant."
@@ -142,7 +142,7 @@ def wait_for(condition, timeout: float, what: str) -> None:
 def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
     env = {"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}
     cmds = dict(launcher.commands(env))
-    assert cmds["actions"][1:] == ["-m", "bot.actions_server", "--port", "5055"]  # not rasa_sdk's 0.0.0.0
+    assert cmds["actions"][1:] == ["-m", "bot.server.actions_server", "--port", "5055"]  # not rasa_sdk's 0.0.0.0
     rasa = cmds["rasa"]
     assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
     assert "--enable-api" not in rasa and "--auth-token" not in rasa
@@ -154,7 +154,7 @@ def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
 
 def test_faults_launcher_runs_rasa_through_our_patches():
     rasa = dict(launcher.commands({"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}))["rasa"]
-    assert rasa[1:4] == ["-m", "bot.rasa_server", "run"]  # Rasa's CLI, with bot/rasa_server.py's patches
+    assert rasa[1:4] == ["-m", "bot.server.rasa_server", "run"]  # Rasa's CLI, with bot/server/rasa_server.py's patches
     assert rasa[rasa.index("--port") + 1] == "5005"
 
 
@@ -172,7 +172,7 @@ def test_faults_launcher_passes_a_token_starting_with_a_dash_as_one_argument():
 
 # -- the stack -----------------------------------------------------------------------------------
 def test_faults_services_listen_on_loopback_only(stack):
-    child(stack, "bot.actions_server")  # the launcher started ours
+    child(stack, "bot.server.actions_server")  # the launcher started ours
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.actions_port}/health", timeout=10) as response:
         assert response.status == 200  # reachable on loopback…
     for port in (stack.actions_port, stack.rasa_port):
@@ -194,7 +194,7 @@ def test_faults_rasa_http_api_is_off_without_token(stack):
 def test_faults_action_server_killed_then_back(stack):
     sender = "faults-actions"
     assert "Directeur de communication" in say(stack, sender, "que fait un directeur de communication ?")
-    pid = child(stack, "bot.actions_server")
+    pid = child(stack, "bot.server.actions_server")
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: connect_error("127.0.0.1", stack.actions_port) != 0, 10, "le serveur d'actions répond encore")
     killed_at = time.monotonic()
@@ -203,7 +203,7 @@ def test_faults_action_server_killed_then_back(stack):
     assert stack.proc.poll() is None  # the launcher did not stop everything
     wait_for(lambda: connect_error("127.0.0.1", stack.actions_port) == 0, RESTART_DELAY + 120,
              "le serveur d'actions n'a pas redémarré")
-    assert child(stack, "bot.actions_server") != pid
+    assert child(stack, "bot.server.actions_server") != pid
     reply = say(stack, sender, "et quelles études faut-il faire ?")
     assert reply.startswith("Pour devenir directeur de communication") and "bac + 5" in reply  # job remembered
     log = Path(stack.log.name).read_text()
@@ -240,7 +240,7 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
 def test_faults_rasa_killed_and_restarted_keeps_the_conversation(stack, workdir, kb_path):
     sender = "faults-rasa"
     assert "Chef de publicité." in say(stack, sender, "que fait un chef de pub ?")
-    os.kill(child(stack, "bot.rasa_server run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
+    os.kill(child(stack, "bot.server.rasa_server run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
     assert stack.proc.wait(timeout=60) == 1  # the launcher stops the rest and reports the failure
     again = start_stack(workdir, kb_path)  # same workdir: same conversations.db
     try:

@@ -1,6 +1,6 @@
 """Faults on the Telegram side: the Bot API answering 429 or 5xx, Rasa answering 429 (« trop de messages »).
 
-`python -m bot.telegram` runs as a real process against the fake Bot API of test_telegram_e2e (made flaky
+`python -m bot.channels.telegram` runs as a real process against the fake Bot API of test_telegram_e2e (made flaky
 here) and a small fake of Rasa's REST channel: the faults under test are Telegram's, not Rasa's.
 """
 
@@ -17,8 +17,8 @@ import pytest
 from aiohttp import web
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram import texts
-from bot.telegram.retry import NETWORK_RETRIES, retryable
+from bot.channels.telegram import texts
+from bot.channels.telegram.retry import NETWORK_RETRIES, retryable
 from test_telegram_e2e import Bot, FakeTelegram, ask, message, shown
 
 
@@ -174,7 +174,7 @@ def test_faults_telegram_5xx_retries_are_bounded_then_the_user_is_told(bot):
 
 
 def test_faults_telegram_rasa_429_says_too_many_messages(bot, rasa):
-    from bot.telegram.rasa import sender_id
+    from bot.channels.telegram.rasa import sender_id
     from test_telegram_e2e import TOKEN
 
     chat = 4004

@@ -21,7 +21,7 @@ from rasa.shared.importers.utils import training_data_from_paths
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from orientation.intent_classifier import MODEL_FILE, LinearIntentClassifier
+from bot.components.intent_classifier import MODEL_FILE, LinearIntentClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
@@ -120,7 +120,7 @@ def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
 def test_loading_skops_keeps_the_log_level_rasa_set():
     """Importing skops.io sets the root logger to WARNING (numpy.distutils): Rasa's log went silent."""
     script = ("import logging, sys; logging.basicConfig(level=logging.INFO); "
-              "from orientation.intent_classifier import skops_io; "
+              "from bot.components.intent_classifier import skops_io; "
               "skops_io() if sys.argv[1] == 'ours' else __import__('skops.io'); print(logging.getLogger().level)")
     levels = {way: subprocess.run([sys.executable, "-c", script, way], capture_output=True, text=True, check=True,
                                   cwd=ROOT).stdout.split()[-1] for way in ("ours", "plain")}

@@ -1,4 +1,4 @@
-"""The load benchmark (bot/loadtest.py): its maths, its loopback-only rule, and a short run on a real stack."""
+"""The load benchmark (bench/loadtest.py): its maths, its loopback-only rule, and a short run on a real stack."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from bot.loadtest import NotLoopback, check_loopback, main, percentile, run_load, stack_pids, summary
+from bench.loadtest import NotLoopback, check_loopback, main, percentile, run_load, stack_pids, summary
 from tests.stack import Stack
 
 

@@ -1,4 +1,4 @@
-"""bot/rasa_server.py: Rasa's CLI with our patches. Real Rasa throughout (nothing of Rasa is mocked).
+"""bot/server/rasa_server.py: Rasa's CLI with our patches. Real Rasa throughout (nothing of Rasa is mocked).
 
 - ORIENTATION_RASA_PATCHES chooses the patches; a patch whose target changed is skipped with a warning;
 - `json`: same result and same error as Rasa's own validation of an action server's answer;
@@ -25,8 +25,8 @@ import jsonschema
 import pytest
 import yaml
 
-from bot import rasa_server
-from bot.rasa_server import ALL, ENV, apply_patches, restore_originals, selected
+from bot.server import rasa_server
+from bot.server.rasa_server import ALL, ENV, apply_patches, restore_originals, selected
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "orientation.tar.gz"
@@ -73,12 +73,12 @@ def test_the_command_behaves_like_the_rasa_executable_and_logs_the_patches() -> 
 
 
 def test_the_commands_are_recognised_as_rasa_servers() -> None:
-    assert rasa_server.command("/v/bin/python", "run", "--port", "1") == ["/v/bin/python", "-m", "bot.rasa_server",
+    assert rasa_server.command("/v/bin/python", "run", "--port", "1") == ["/v/bin/python", "-m", "bot.server.rasa_server",
                                                                         "run", "--port", "1"]
-    assert rasa_server.is_rasa_server(["/v/bin/python", "-m", "bot.rasa_server", "run", "--model", "m"])
+    assert rasa_server.is_rasa_server(["/v/bin/python", "-m", "bot.server.rasa_server", "run", "--model", "m"])
     assert rasa_server.is_rasa_server(["/v/bin/python", "/v/bin/rasa", "run", "--model", "m"])
     assert not rasa_server.is_rasa_server(["/v/bin/python", "/v/bin/rasa", "train"])
-    assert not rasa_server.is_rasa_server(["/v/bin/python", "-m", "bot.actions_server", "--port", "1"])
+    assert not rasa_server.is_rasa_server(["/v/bin/python", "-m", "bot.server.actions_server", "--port", "1"])
 
 
 def test_apply_is_idempotent_and_a_changed_target_is_skipped_with_a_warning(patches, monkeypatch, caplog) -> None:
@@ -229,7 +229,7 @@ PARSE_SCRIPT = r'''
 import asyncio, json, sys
 applied = []
 if sys.argv[2] == "patched":
-    from bot.rasa_server import apply_patches
+    from bot.server.rasa_server import apply_patches
     applied = apply_patches()
 import spacy
 from rasa.utils.tensorflow.models import RasaModel

@@ -1,6 +1,6 @@
 """The scale-out profile (deploy/): real PostgreSQL, Redis, nginx, two Rasa servers, two action servers.
 
-bot/cluster.py starts them on spare ports with deploy/endpoints.scale.yml and deploy/nginx.conf as shipped
+bench/cluster.py starts them on spare ports with deploy/endpoints.scale.yml and deploy/nginx.conf as shipped
 (only the ports changed). Needs `make scaleout-deps` (Debian's postgresql, redis-server, nginx) and the
 model: a missing piece fails the test with the command to run, nothing is skipped. About two minutes.
 """
@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from bot.cluster import Cluster, scale_lock_store
+from bench.cluster import Cluster, scale_lock_store
 
 STUDIES = "quelles études pour devenir {} ?"
 # Each answer names the job asked about (in the knowledge base or not), so an answer tells its question.
@@ -190,7 +190,7 @@ def test_lock_store_serialises_two_servers_under_contention(cluster):
     """The lock store of endpoints.scale.yml, hammered by two processes (two Rasa servers): 25 conversations,
     8 messages each at the same moment. Each message must get the lock (no LockError, no endless wait), alone.
     Rasa 3.6's own RedisLockStore fails this within a few rounds (RasaHQ/rasa#9213): its ticket changes
-    (GET, change, SET) interleave between servers; bot.lock_store.AtomicRedisLockStore makes each atomic."""
+    (GET, change, SET) interleave between servers; bot.server.lock_store.AtomicRedisLockStore makes each atomic."""
     run, rounds = f"contention-{uuid.uuid4().hex[:8]}", 25
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(2)

@@ -11,7 +11,7 @@ import pytest
 
 from knowledge.importers import Skip, rncp_xml, rome_csv
 from knowledge.model import Certification, CodeRome
-from knowledge.synthetic import generate
+from bench.synthetic import generate
 
 SIZES = {"metiers": 20, "formations": 30, "certifications": 40, "rncp_min_bytes": 300_000}
 

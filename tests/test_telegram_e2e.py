@@ -1,4 +1,4 @@
-"""End to end: `python -m bot.telegram` as a subprocess, a fake Telegram Bot API on loopback, the real stack.
+"""End to end: `python -m bot.channels.telegram` as a subprocess, a fake Telegram Bot API on loopback, the real stack.
 
 The fake speaks just the Bot API methods the bot needs (over real HTTP, as python-telegram-bot sends them);
 any other method is recorded and fails the test.
@@ -26,8 +26,8 @@ from typing import Callable, Optional
 import pytest
 from aiohttp import web
 
-from bot.telegram import texts
-from bot.telegram.rasa import sender_id
+from bot.channels.telegram import texts
+from bot.channels.telegram.rasa import sender_id
 from stack import Stack, free_port
 from test_telegram_render import telegram_text
 
@@ -183,7 +183,7 @@ def message(chat_id: int, text: Optional[str] = None, **content) -> dict:
 
 
 class Bot:
-    """`python -m bot.telegram` in its own process, talking to a FakeTelegram."""
+    """`python -m bot.channels.telegram` in its own process, talking to a FakeTelegram."""
 
     def __init__(self, workdir: Path, fake: FakeTelegram, rasa_url: str, **env: str):
         self.fake = fake
@@ -194,7 +194,7 @@ class Bot:
 
     def start(self, ready_method: str = "getUpdates") -> "Bot":
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.telegram"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         try:
             self.fake.wait(ready_method, timeout=60)

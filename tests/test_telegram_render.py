@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.telegram import texts
-from bot.telegram.buttons import MAX_CALLBACK_BYTES, PayloadStore, keyboard
-from bot.telegram.rasa import RasaClient, RasaUnavailable, sender_id
-from bot.telegram.render import BUTTONS_PROMPT, MAX_LENGTH, Button, render, split_text, utf16_len
-from bot.telegram.settings import DEFAULT_RASA_URL, ConfigError, Settings
+from bot.channels.telegram import texts
+from bot.channels.telegram.buttons import MAX_CALLBACK_BYTES, PayloadStore, keyboard
+from bot.channels.telegram.rasa import RasaClient, RasaUnavailable, sender_id
+from bot.channels.telegram.render import BUTTONS_PROMPT, MAX_LENGTH, Button, render, split_text, utf16_len
+from bot.channels.telegram.settings import DEFAULT_RASA_URL, ConfigError, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
@@ -222,7 +222,7 @@ def test_telegram_settings_from_env():
 
 def test_telegram_main_without_token_exits_2():
     env = {"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false"}
-    done = subprocess.run([sys.executable, "-m", "bot.telegram"], cwd=ROOT, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2
     assert "TELEGRAM_BOT_TOKEN n'est pas défini" in done.stderr

@@ -16,7 +16,7 @@ import yaml
 from rasa.core.run import configure_app
 from sanic import Sanic
 
-from bot.webchat.channel import WebChatInput, configured_origins, normalize_origin
+from bot.channels.webchat.channel import WebChatInput, configured_origins, normalize_origin
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHOOL = "https://www.lycee-exemple.fr"
@@ -96,8 +96,8 @@ def post(base, payload, origin=None, raw=None):
 
 def test_webchat_is_declared_in_credentials():
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
-    assert "bot.rest_channel.SafeRestInput" in credentials  # the (hardened) REST channel stays
-    settings = credentials["bot.webchat.channel.WebChatInput"]
+    assert "bot.channels.rest.SafeRestInput" in credentials  # the (hardened) REST channel stays
+    settings = credentials["bot.channels.webchat.channel.WebChatInput"]
     channel = WebChatInput.from_credentials(settings)
     assert channel.url_prefix() == "/webchat" and channel.max_body_bytes == 4096
 

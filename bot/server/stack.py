@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "orientation.tar.gz"
 
 
@@ -50,7 +54,7 @@ class Stack:
         return f"{self.base}/webhooks/rest/webhook"
 
     def start(self, timeout: float = 400) -> "Stack":
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.server.launcher"], cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -74,3 +78,15 @@ class Stack:
             os.killpg(self.proc.pid, signal.SIGINT)
             return self.proc.wait(timeout=60)
         return self.proc.returncode if self.proc else 0
+
+
+@contextmanager
+def private_stack(prefix: str, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A started stack in a temporary folder, stopped and removed on exit (for `faq check`, `bench load`)."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    stack = Stack(workdir, extra_env=extra_env)
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""`python -m bot.telegram`: run the Telegram bot (long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set).
+"""`python -m bot.channels.telegram`: run the Telegram bot (long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set).
 
 Environment: TELEGRAM_BOT_TOKEN (required), RASA_URL, RASA_TIMEOUT, TELEGRAM_API_URL, TELEGRAM_SENDER_SALT,
 TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_PORT, TELEGRAM_WEBHOOK_LISTEN.
@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 
-from bot.telegram.settings import ConfigError, Settings
+from bot.channels.telegram.settings import ConfigError, Settings
 
 
 def main() -> int:
@@ -22,7 +22,7 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Telegram : {exc}", file=sys.stderr)
         return 2
-    from bot.telegram.app import run  # imported late: a missing token is reported without loading PTB
+    from bot.channels.telegram.app import run  # imported late: a missing token is reported without loading PTB
 
     run(settings)
     return 0

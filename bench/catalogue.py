@@ -1,4 +1,5 @@
-"""`orientation bench linker`: time to open the store and to resolve mentions (figures, not a test)."""
+"""`orientation bench linker` and `bench catalogue`: the linker on the real store, then on a synthetic
+national-size catalogue (import time, memory, store size, linker timings). Figures, not tests."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import statistics
 import time
 from pathlib import Path
 
-from .kb import KnowledgeBase, store_path
+from knowledge.kb import KnowledgeBase, store_path
 
 MENTIONS = [
     "dircom", "directrice de la com", "responsable de communication", "chef de pub", "cheff de publicitée",
@@ -48,8 +49,8 @@ def cmd_bench_linker(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_bench_commands(subparsers: argparse._SubParsersAction) -> None:
-    bench = subparsers.add_parser("bench", help="mesures de performance").add_subparsers(dest="bench", required=True)
+def add_catalogue_commands(bench: argparse._SubParsersAction) -> None:
+    """Register `linker` and `catalogue` among the `bench` sub-commands."""
     linker = bench.add_parser("linker", help="temps de résolution des mentions")
     linker.add_argument("--store", type=Path, default=None)
     linker.add_argument("--rounds", type=int, default=50)
@@ -59,11 +60,6 @@ def add_bench_commands(subparsers: argparse._SubParsersAction) -> None:
     catalogue.add_argument("--small", action="store_true", help="un petit catalogue (essai rapide)")
     catalogue.set_defaults(func=cmd_bench_catalogue)
 
-
-def bench_subcommands(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The sub-commands of `bench` (registered by add_bench_commands), for other modules to add theirs."""
-    bench = subparsers.choices["bench"]
-    return next(a for a in bench._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def _import_measured(kind: str, path: Path, store: Path) -> dict[str, float]:
@@ -87,7 +83,7 @@ def bench_catalogue(folder: Path, small: bool) -> dict:
     """Generate (once) the synthetic national catalogue, import it, and time the linker on it."""
     import random
 
-    from .synthetic import generate
+    from bench.synthetic import generate
 
     folder.mkdir(parents=True, exist_ok=True)
     sizes = dict(metiers=50, formations=100, certifications=200, rncp_min_bytes=5_000_000) if small else {}

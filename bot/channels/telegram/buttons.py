@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.render import Button
+from bot.channels.telegram.render import Button
 
 MAX_CALLBACK_BYTES = 64
 DIRECT, KEYED = "p:", "k:"

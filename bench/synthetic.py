@@ -7,7 +7,7 @@ appellation files (CSV). Every file says it is synthetic in a top comment. The d
 with ids in ranges no real record uses (MET.9xxxx, FOR.9xxxx, RNCP9xxxxx); only the five ROME
 labels of the reference document are real. Only small link tables (ints) are held in memory.
 
-    python -m knowledge.synthetic FOLDER [--small] [--seed N]
+    python -m bench.synthetic FOLDER [--small] [--seed N]
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ ENDINGS = _split(
     "en rendant compte à sa hiérarchie")
 VOIES = _split("SI_JURY_FI SI_JURY_FC SI_JURY_CA SI_JURY_CQ SI_JURY_CL SI_JURY_VAE", " ")
 
-BANNER = "Fichier SYNTHÉTIQUE généré par knowledge.synthetic (seed {seed}) : données inventées, pas un export réel."
+BANNER = "Fichier SYNTHÉTIQUE généré par bench.synthetic (seed {seed}) : données inventées, pas un export réel."
 FILES = {"metiers": "ideo-fiches-metiers.xml", "formations": "ideo-fiches-formations.xml",
          "rncp": "export-fiches-rncp-v4-1.xml", "rome": "unix_referentiel_code_rome_v460_utf8.csv",
          "rome_appellations": "unix_referentiel_appellation_v460_utf8.csv"}

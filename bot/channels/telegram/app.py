@@ -20,12 +20,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import texts
-from bot.telegram.buttons import PayloadStore, keyboard
-from bot.telegram.rasa import RasaBusy, RasaClient, RasaUnavailable, sender_id
-from bot.telegram.render import Outgoing, render
-from bot.telegram.retry import RetryingRateLimiter
-from bot.telegram.settings import Settings
+from bot.channels.telegram import texts
+from bot.channels.telegram.buttons import PayloadStore, keyboard
+from bot.channels.telegram.rasa import RasaBusy, RasaClient, RasaUnavailable, sender_id
+from bot.channels.telegram.render import Outgoing, render
+from bot.channels.telegram.retry import RetryingRateLimiter
+from bot.channels.telegram.settings import Settings
 
 log = logging.getLogger("orientation.telegram")
 TYPING_EVERY = 4.5  # Telegram shows « typing… » for 5 s

@@ -1,4 +1,4 @@
-"""`python -m bot.rasa_server <arguments of rasa…>`: Rasa's own CLI (e.g. `run --model M --port P`), with patches.
+"""`python -m bot.server.rasa_server <arguments of rasa…>`: Rasa's own CLI (e.g. `run --model M --port P`), with patches.
 
 The patches remove work Rasa 3.6.21 repeats for nothing, in the Rasa process only; NLU outputs are the same
 with and without them (tests/test_rasa_server.py). Measured on 2 cores: p50 latency halved, cold start
@@ -6,7 +6,7 @@ with and without them (tests/test_rasa_server.py). Measured on 2 cores: p50 late
 comma list among json, spacy, diet, sqlite — so one can be turned off if a Rasa upgrade breaks it. A patch
 whose target is gone from Rasa (or changed signature) is skipped with a warning.
 
-This module imports nothing heavy: bot.benchmark and bot.loadtest use `is_rasa_server`.
+This module imports nothing heavy: bench.benchmark and bench.loadtest use `is_rasa_server`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 ENV = "ORIENTATION_RASA_PATCHES"
 ALL = ("json", "spacy", "diet", "sqlite")
-MODULE = "bot.rasa_server"
+MODULE = "bot.server.rasa_server"
 log = logging.getLogger("orientation.rasa_server")
 
 _ORIGINALS: dict[tuple[Any, str], Any] = {}  # (owner, attribute) → what Rasa had there
@@ -208,7 +208,7 @@ def command(python: str | Path, *rasa_args: str) -> list[str]:
 
 
 def is_rasa_server(cmdline: Sequence[str]) -> bool:
-    """Whether a command line is a Rasa server: `rasa run …` or `python -m bot.rasa_server run …`."""
+    """Whether a command line is a Rasa server: `rasa run …` or `python -m bot.server.rasa_server run …`."""
     names = [Path(a).name if "/" in a else a for a in cmdline]
     return "run" in names and ("rasa" in names or MODULE in names)
 

@@ -1,6 +1,6 @@
 """The web chat channel: a stateless REST-style Rasa input channel, its widget and a demo page.
 
-Declared in credentials.yml as `bot.webchat.channel.WebChatInput:`; Rasa mounts it under `/webchat`:
+Declared in credentials.yml as `bot.channels.webchat.channel.WebChatInput:`; Rasa mounts it under `/webchat`:
 
 - `GET  /webchat/widget.js`: the widget a school adds to its pages with one `<script>` tag;
 - `GET  /webchat/`: a demo « site d'établissement » page embedding it;
@@ -10,7 +10,7 @@ Every request stands alone (the conversation lives in the tracker store), so sev
 serve the same widget. Browsers may call the webhook only from the school origins of the configuration
 (`allowed_origins`, or `WEBCHAT_ALLOWED_ORIGINS` separated by commas) and from the bot's own origin.
 The client never gets a 500: errors are small JSON objects `{"error": "<message en français>"}`. Size caps,
-sanitising, rate limits (429) and the fallback of a silent turn come from bot/guard.py, as for REST.
+sanitising, rate limits (429) and the fallback of a silent turn come from bot/channels/guard.py, as for REST.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.guard import Guard, Limits, Rejected, error_response, json_response
+from bot.channels.guard import Guard, Limits, Rejected, error_response, json_response
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class WebChatInput(InputChannel):
         trusted_proxies: Optional[list[str]] = None,
         **limits: Any,
     ) -> None:
-        """`limits`: the fields of bot.guard.Limits (max_body_bytes, max_message_chars, sender_rate…)."""
+        """`limits`: the fields of bot.channels.guard.Limits (max_body_bytes, max_message_chars, sender_rate…)."""
         self.allowed_origins = configured_origins(allowed_origins, os.environ if env is None else env)
         self.guard = Guard(Limits.from_settings(limits, DEFAULTS), trusted_proxies)
         self.max_body_bytes = self.guard.limits.max_body_bytes

@@ -2,7 +2,7 @@
 
 Ctrl-C (or SIGTERM) stops every process cleanly. Ports and the model come from the environment:
 RASA_PORT (5005), ACTIONS_PORT (5055), ORIENTATION_MODEL (models/orientation.tar.gz). Rasa runs through
-bot.rasa_server (Rasa's CLI with our patches; ORIENTATION_RASA_PATCHES=none for plain Rasa).
+bot.server.rasa_server (Rasa's CLI with our patches; ORIENTATION_RASA_PATCHES=none for plain Rasa).
 
 Rasa and the action server listen on 127.0.0.1 only. Rasa's HTTP API (/model/parse, /conversations/…) is
 off unless RASA_API_TOKEN is set (then it is on, token required). An action server that stops is started
@@ -21,9 +21,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.rasa_server import command as rasa_command
+from bot.server.rasa_server import command as rasa_command
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 log = logging.getLogger("orientation.launcher")
 
@@ -46,7 +46,7 @@ def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
     model = env.get("ORIENTATION_MODEL") or str(ROOT / "models" / "orientation.tar.gz")
     out = [
         # rasa-sdk's own CLI listens on 0.0.0.0; ours on 127.0.0.1 only.
-        ("actions", [str(BIN / "python"), "-m", "bot.actions_server", "--port", actions_port]),
+        ("actions", [str(BIN / "python"), "-m", "bot.server.actions_server", "--port", actions_port]),
         ("rasa", rasa_command(BIN / "python", "run", "--model", model, "--port", rasa_port,
                               "--interface", "127.0.0.1",
                               "--endpoints", env.get("ORIENTATION_ENDPOINTS", "endpoints.yml"),
@@ -80,7 +80,7 @@ class Restarts:
 
 
 def telegram_command() -> list[str]:
-    return [str(BIN / "python"), "-m", "bot.telegram"]
+    return [str(BIN / "python"), "-m", "bot.channels.telegram"]
 
 
 def main() -> int:

@@ -1,14 +1,14 @@
 """The scale-out profile on one machine, on spare ports: for tests/test_scaleout.py and for trying it out.
 
-`python -m bot.cluster` starts, in the foreground (Ctrl-C stops everything):
+`python -m bench.cluster` starts, in the foreground (Ctrl-C stops everything):
 
 - a throwaway PostgreSQL cluster (`initdb` in a temporary folder; run as the `postgres` account when we
   are root, since PostgreSQL refuses to run as root), with a database for the conversations;
 - a Redis server without persistence (the lock store);
-- two action servers (`python -m bot.actions_server`) and two Rasa servers (`python -m bot.rasa_server run`,
+- two action servers (`python -m bot.server.actions_server`) and two Rasa servers (`python -m bot.server.rasa_server run`,
   i.e. `rasa run` with our patches; REST channel and the other channels of credentials.yml, no HTTP API),
   each with deploy/endpoints.scale.yml as shipped: ${POSTGRES_*} and ${REDIS_*} from the environment, the
-  action endpoint being nginx; its lock store is bot.lock_store.AtomicRedisLockStore;
+  action endpoint being nginx; its lock store is bot.server.lock_store.AtomicRedisLockStore;
 - nginx in the foreground with deploy/nginx.conf as shipped, only its ports changed: one address
   round-robining the Rasa servers, one round-robining the action servers.
 
@@ -40,7 +40,7 @@ from typing import Callable, Optional
 
 from rasa.core.lock_store import RedisLockStore
 
-from bot.rasa_server import command as rasa_command
+from bot.server.rasa_server import command as rasa_command
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "orientation.tar.gz"
@@ -194,7 +194,7 @@ class Cluster:
             self._spawn("redis", [redis, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no", "--dir", str(self.run_dir), "--daemonize", "no"])
             for i, port in enumerate(self.actions_ports):
-                self._spawn(f"actions{i + 1}", [str(BIN / "python"), "-m", "bot.actions_server", "--port", str(port)],
+                self._spawn(f"actions{i + 1}", [str(BIN / "python"), "-m", "bot.server.actions_server", "--port", str(port)],
                             env=self.env())
             endpoints = self._write_endpoints()
             for i, port in enumerate(self.rasa_ports):
@@ -395,7 +395,7 @@ http {{
 def main() -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bot.cluster", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__.splitlines()[0])
     parser.add_argument("--logs", type=Path, help="dossier des journaux (par défaut : dans le dossier temporaire)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -1,8 +1,8 @@
 """Rasa's REST channel, hardened against bad input, at the same URL: `POST /webhooks/rest/webhook`.
 
-Declared in credentials.yml as `bot.rest_channel.SafeRestInput:` (instead of `rest:`). Same JSON as Rasa's:
+Declared in credentials.yml as `bot.channels.rest.SafeRestInput:` (instead of `rest:`). Same JSON as Rasa's:
 `{"sender": "…", "message": "…"}` → `[{"recipient_id", "text", "buttons"…}]`. The checks live in
-bot/guard.py (caps, sanitising, rate limits, empty-turn fallback); errors are `{"error": "<en français>"}`
+bot/channels/guard.py (caps, sanitising, rate limits, empty-turn fallback); errors are `{"error": "<en français>"}`
 with 400, 413, 429 (+ Retry-After) or 503, never 500. Unlike Rasa's channel, `input_channel` and `metadata`
 from the client are ignored (a client cannot pass for the staff console) and `?stream=true` is not offered.
 """
@@ -18,7 +18,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.guard import Guard, Limits, Rejected, error_response, json_response, positive_int
+from bot.channels.guard import Guard, Limits, Rejected, error_response, json_response, positive_int
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ DEFAULTS = Limits(max_body_bytes=16_384, max_message_chars=2_000, sender_rate=20
 
 
 class SafeRestInput(RestInput):
-    """The REST channel with the guard of bot/guard.py (see the module docstring)."""
+    """The REST channel with the guard of bot/channels/guard.py (see the module docstring)."""
 
     @classmethod
     def name(cls) -> str:

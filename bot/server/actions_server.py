@@ -1,4 +1,4 @@
-"""`python -m bot.actions_server`: the rasa-sdk action server, bound to loopback.
+"""`python -m bot.server.actions_server`: the rasa-sdk action server, bound to loopback.
 
 rasa-sdk's own command (`python -m rasa_sdk`) listens on every interface (0.0.0.0): anyone who can reach
 the machine could run the actions with a forged tracker. Only Rasa, on the same machine, calls this
@@ -16,7 +16,7 @@ HOST = "127.0.0.1"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.actions_server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.server.actions_server", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
     parser.add_argument("--actions", default="actions", help="paquet des actions (par défaut : actions)")
     args = parser.parse_args(argv)

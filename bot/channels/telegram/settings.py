@@ -13,7 +13,7 @@ SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as
 
 
 class ConfigError(ValueError):
-    """A missing or invalid setting: `python -m bot.telegram` prints it and exits with code 2."""
+    """A missing or invalid setting: `python -m bot.channels.telegram` prints it and exits with code 2."""
 
 
 @dataclass(frozen=True)

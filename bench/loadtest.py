@@ -4,7 +4,7 @@ N conversations (50) run at once for D seconds (300), each a realistic sequence 
 and follow-ups from a fixed list, on loopback only. The run is bounded in time and in requests and stops by
 itself. Figures: requests, errors by kind (any non-200 or exception), p50/p95/max latency, throughput, and
 the memory (VmRSS, VmHWM) of the Rasa and action-server processes before and after; also in build/load.json.
-With no assistant at --url, a private one is started for the run (bot.stack.Stack), then stopped.
+With no assistant at --url, a private one is started for the run (bot.server.stack.Stack), then stopped.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ import ipaddress
 import json
 import math
 import secrets
-import shutil
 import socket
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,8 +28,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.rasa_server import is_rasa_server
-from knowledge.bench import bench_subcommands
+from bot.server.rasa_server import is_rasa_server
+from bot.server.stack import private_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
@@ -125,7 +123,7 @@ def _children(pid: int) -> list[int]:
 
 
 def role(pid: int) -> str:
-    """« rasa » for `rasa run` (or `python -m bot.rasa_server run`), « actions » for the action server, else
+    """« rasa » for `rasa run` (or `python -m bot.server.rasa_server run`), « actions » for the action server, else
     « autre »."""
     cmdline = _cmdline(pid)
     args = [Path(a).name for a in cmdline]
@@ -329,25 +327,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     except (NotLoopback, ValueError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    stack = workdir = None
     url = args.url
     if args.start or not _reachable(url):
-        from bot.stack import Stack  # only needed when no assistant is running
-
         print(("D" if args.start else f"Aucun assistant sur {url} : d") + "émarrage d'un assistant privé le temps "
               "de la mesure…", file=sys.stderr)
-        workdir = Path(tempfile.mkdtemp(prefix="load-"))
-        stack = Stack(workdir)
-    try:
-        if stack is not None:
-            stack.start()
-            url = stack.url
-            pids = pids or stack_pids(url, stack.proc.pid if stack.proc else None)
+        with private_stack("load-") as stack:
+            pids = pids or stack_pids(stack.url, stack.proc.pid if stack.proc else None)
+            figures = run_load(stack.url, args.conversations, args.seconds, pids, args.max_requests, args.pause)
+    else:
         figures = run_load(url, args.conversations, args.seconds, pids, args.max_requests, args.pause)
-    finally:
-        if stack is not None:
-            stack.stop()
-            shutil.rmtree(workdir, ignore_errors=True)
     print(summary(figures))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -368,13 +356,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=cmd_load)
 
 
-def add_load_command(subparsers: argparse._SubParsersAction) -> None:
-    """Register `load` under the existing `bench` command."""
-    add_arguments(bench_subcommands(subparsers).add_parser("load", help="test de charge : conversations simultanées (REST)"))
+def add_load_command(bench: argparse._SubParsersAction) -> None:
+    """Register `load` among the `bench` sub-commands."""
+    add_arguments(bench.add_parser("load", help="test de charge : conversations simultanées (REST)"))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.loadtest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__.splitlines()[0])
     add_arguments(parser)
     args = parser.parse_args(argv)
     return args.func(args)

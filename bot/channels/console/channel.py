@@ -25,7 +25,7 @@ from staff.explain import explain_turn
 from staff.unanswered import report_html_for_store
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PAGE = Path(__file__).with_name("console.html")
 MAX_BODY = 8 * 1024
 

@@ -21,7 +21,7 @@ class AtomicRedisLockStore(RedisLockStore):
     the student gets an error), or a new ticket vanishes, or two messages are handled at once (all seen with
     two processes; see the contention test in tests/test_scaleout.py). Here each change
     is one Redis transaction (WATCH/MULTI/EXEC, replayed when another server changed the lock meanwhile);
-    the ticket algorithm, keys and JSON are Rasa's. In endpoints: `type: bot.lock_store.AtomicRedisLockStore`.
+    the ticket algorithm, keys and JSON are Rasa's. In endpoints: `type: bot.server.lock_store.AtomicRedisLockStore`.
     """
 
     def __init__(self, endpoint_config: Any = None, **kwargs: Any) -> None:

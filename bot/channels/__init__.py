@@ -1,0 +1,1 @@
+"""The channels students and staff talk through: REST, web chat, staff console, Telegram (and their guard)."""

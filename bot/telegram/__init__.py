@@ -1,1 +1,0 @@
-"""Telegram channel: forwards messages to Rasa's REST channel and renders its replies (python -m bot.telegram)."""
