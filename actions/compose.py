@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from knowledge.conversation import Outcome
 from knowledge.grammar import feminize
 from knowledge.model import Metier, Record
 
@@ -19,17 +20,17 @@ class Answer:
     buttons: list[dict] = field(default_factory=list)
     record_id: str = ""  # the knowledge record the answer is built from
     source: str = ""  # « Source : Onisep, fiche MET.650 »
-    kind: str = "answer"  # answer | missing | unknown | ambiguous | clarify | fallback | counsellor
+    kind: str = "answer"  # one of knowledge.conversation.KINDS
 
     def message(self) -> dict:
         """The dispatcher kwargs: text with its source line, buttons, and the answer's outcome.
 
         Paragraphs are joined by single line breaks: Rasa's output channels cut a text at blank lines
-        into several messages, and the source must stay with its answer. The `answer_*` keys become
+        into several messages, and the source must stay with its answer. The outcome's keys become
         the bot event's metadata in the tracker store (read by the staff reports), not sent to users."""
         text = self.text.replace("\n\n", "\n") + (f"\n{self.source}" if self.source else "")
-        return {"text": text, "buttons": self.buttons or None, "answer_kind": self.kind,
-                "answer_record": self.record_id, "answer_source": self.source}
+        return {"text": text, "buttons": self.buttons or None,
+                **Outcome(self.kind, self.record_id, self.source).metadata()}
 
 
 def bullets(items: Iterable[str]) -> str:

@@ -50,8 +50,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import yaml
 
 from bench.loadtest import SCRIPTS as LOAD_SCRIPTS
-from bench.loadtest import check_loopback, memory_kb, percentile
-from bot.server.rasa_server import is_rasa_server
+from bench.loadtest import check_loopback, percentile
+from bench.procfs import cmdline, cpu_seconds, descendants, memory_kb, process_role
 from bot.server.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,54 +237,6 @@ def train(project: Project, out: Path, model_name: str, log: Path) -> tuple[floa
 
 # -- processes and memory ---------------------------------------------------------------------------------
 
-def _ppid(pid: int) -> Optional[int]:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def descendants(pid: int) -> list[int]:
-    """`pid` and all its descendants (from /proc)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            parent = _ppid(int(entry.name))
-            if parent is not None:
-                parents.setdefault(parent, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        todo.extend(parents.get(current, []))
-    return out
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by `pid` and its descendants, in seconds (from /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for child in descendants(pid):
-        try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / ticks
-
-
-def process_role(cmdline: Sequence[str]) -> str:
-    """A short name for a process of the stack, from its command line."""
-    args = [Path(a).name if "/" in a else a for a in cmdline]
-    if "bot.server.launcher" in args:
-        return "lanceur"
-    if "bot.server.actions_server" in args or "rasa_sdk" in args:
-        return "actions"
-    if is_rasa_server(cmdline):  # `rasa run` (the baseline) or `python -m bot.server.rasa_server run` (ours)
-        return "rasa"
-    return args[0] if args else "?"
-
-
 def memory_tree(pid: int) -> dict[str, Any]:
     """RSS (and peak RSS) of `pid` and its descendants, in MB, with their total."""
     processes = []
@@ -292,11 +244,7 @@ def memory_tree(pid: int) -> dict[str, Any]:
         kb = memory_kb(child)
         if not kb:
             continue
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
-        except OSError:
-            cmdline = []
-        processes.append({"role": process_role(cmdline), "pid": child, "rss_mb": round(kb.get("VmRSS", 0) / 1024, 1),
+        processes.append({"role": process_role(cmdline(child)), "pid": child, "rss_mb": round(kb.get("VmRSS", 0) / 1024, 1),
                           "peak_mb": round(kb.get("VmHWM", 0) / 1024, 1)})
     return {"processes": processes, "total_rss_mb": round(sum(p["rss_mb"] for p in processes), 1)}
 

@@ -41,6 +41,8 @@ from typing import Callable, Optional
 from rasa.core.lock_store import RedisLockStore
 
 from bot.server.rasa_server import command as rasa_command
+from bot.server.stack import free_port
+from knowledge.conversation import tool_sender
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "orientation.tar.gz"
@@ -48,12 +50,6 @@ DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 DB_USER, DB_NAME = "orientation", "orientation"
 MISSING = "lancez « make scaleout-deps » (apt-get install postgresql redis-server nginx)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scale_lock_store(redis_port: int, host: str = "127.0.0.1") -> RedisLockStore:
@@ -216,7 +212,7 @@ class Cluster:
                        max(60.0, timeout - (time.monotonic() - began)))
             # First turn of each server (TensorFlow warms up), in parallel, through the action servers.
             with ThreadPoolExecutor(len(self.rasa_urls)) as pool:
-                replies = list(pool.map(lambda u: self.say(u, f"__ping__-scaleout-{secrets.token_hex(4)}", "bonjour", 120),
+                replies = list(pool.map(lambda u: self.say(u, tool_sender(f"ping-scaleout-{secrets.token_hex(4)}"), "bonjour", 120),
                                         self.rasa_urls))
             assert all(replies), f"un serveur Rasa n'a pas répondu à « bonjour » : {replies}"
             self._wait("nginx → Rasa", lambda: self._http_ok(self.front + "/"), ["nginx"], 30)

@@ -8,6 +8,8 @@ import statistics
 import time
 import urllib.request
 
+from knowledge.conversation import tool_sender
+
 QUESTIONS = [
     "quelles études pour devenir directeur de communication ?", "que fait un chef de publicité ?",
     "quel est le taux d'insertion du titre chargé de communication cross-média ?", "qui délivre le titre 360 ?",
@@ -20,7 +22,7 @@ QUESTIONS = [
 def measure(url: str, count: int) -> dict[str, float]:
     timings = []
     for i in range(count):
-        body = json.dumps({"sender": f"latency-{i // 10}", "message": QUESTIONS[i % len(QUESTIONS)]}).encode()
+        body = json.dumps({"sender": tool_sender(f"latence-{i // 10}"), "message": QUESTIONS[i % len(QUESTIONS)]}).encode()
         request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=60) as response:

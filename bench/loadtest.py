@@ -28,8 +28,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.server.rasa_server import is_rasa_server
+from bench.procfs import children, cmdline, memory_kb, parent, process_role
 from bot.server.stack import private_stack
+from knowledge.conversation import tool_sender
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
@@ -88,50 +89,10 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 # -- process memory -------------------------------------------------------------------------------
 
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak RSS) of a process, in kB, from /proc/<pid>/status; {} if it is gone."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return {}
-    out = {}
-    for line in lines:
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = int(value.split()[0])
-    return out
-
-
-def _cmdline(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
-    except OSError:
-        return []
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                # The parent pid is the 2nd field after the command name (which may hold spaces).
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return out
-
-
 def role(pid: int) -> str:
-    """« rasa » for `rasa run` (or `python -m bot.server.rasa_server run`), « actions » for the action server, else
-    « autre »."""
-    cmdline = _cmdline(pid)
-    args = [Path(a).name for a in cmdline]
-    if is_rasa_server(cmdline):
-        return "rasa"
-    if any("actions" in a or a == "rasa_sdk" for a in args):
-        return "actions"
-    return "autre"
+    """« rasa » or « actions » for those processes of the stack, else « autre »."""
+    name = process_role(cmdline(pid))
+    return name if name in ("rasa", "actions") else "autre"
 
 
 def stack_pids(url: str, launcher: Optional[int] = None) -> dict[str, int]:
@@ -141,14 +102,13 @@ def stack_pids(url: str, launcher: Optional[int] = None) -> dict[str, int]:
         port = str(urlsplit(url).port or 80)
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
-                args = _cmdline(int(entry.name))
+                args = cmdline(int(entry.name))
                 if "run" in args and "--port" in args and args[args.index("--port") + 1:][:1] == [port] \
                         and role(int(entry.name)) == "rasa":
-                    stat = (entry / "stat").read_text()
-                    launcher = int(stat.rsplit(")", 1)[1].split()[1])
+                    launcher = parent(int(entry.name))
                     break
     pids = {}
-    for child in _children(launcher) if launcher else []:
+    for child in children(launcher) if launcher else []:
         if role(child) in ("rasa", "actions"):
             pids.setdefault(role(child), child)
     return pids
@@ -239,7 +199,7 @@ async def _conversations(worker: int, session: aiohttp.ClientSession, url: str, 
     number = 0
     while time.monotonic() < deadline:
         script = SCRIPTS[(worker + number) % len(SCRIPTS)]
-        sender = f"charge-{run}-{worker}-{number}"
+        sender = tool_sender(f"charge-{run}-{worker}-{number}")
         number += 1
         for text in script:
             if time.monotonic() >= deadline or tally.sent >= max_requests:

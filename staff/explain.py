@@ -6,6 +6,8 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from knowledge.conversation import Outcome
+
 
 def explain_turn(tracker: Any) -> dict[str, Any]:
     """Intent, confidence and entities of the last user message; outcome, record and source of the answer."""
@@ -20,8 +22,9 @@ def explain_turn(tracker: Any) -> dict[str, Any]:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             break
-        if isinstance(event, BotUttered) and event.metadata:
-            explanation["kind"] = explanation["kind"] or event.metadata.get("answer_kind")
-            explanation["record"] = explanation["record"] or event.metadata.get("answer_record") or None
-            explanation["source"] = explanation["source"] or event.metadata.get("answer_source") or None
+        outcome = Outcome.read(event.metadata) if isinstance(event, BotUttered) else None
+        if outcome is not None:
+            explanation["kind"] = explanation["kind"] or outcome.kind
+            explanation["record"] = explanation["record"] or outcome.record or None
+            explanation["source"] = explanation["source"] or outcome.source or None
     return explanation

@@ -21,14 +21,12 @@ import yaml
 from jinja2 import Environment
 from rapidfuzz import fuzz
 
+from knowledge.conversation import Outcome, is_tool_sender
 from knowledge.kb import KnowledgeBase, StoreMissing
 from knowledge.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
-UNANSWERED_KINDS = {"fallback", "unknown"}
 STAFF_CHANNELS = {"console"}
-# Conversations made by our own tools (load test, latency script, stack start-up ping), not by students.
-TOOL_SENDERS = ("charge-", "latency-", "__ping__")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _PHONE = re.compile(r"(?<![\w])(?:\+?\d[\s.-]?){8,}\d(?![\w])")
 
@@ -80,22 +78,22 @@ def load_turns(engine: sa.engine.Engine, since: dt.datetime) -> list[Turn]:
             if kind == "user":
                 current = None
                 if ((data.get("input_channel") or "") in STAFF_CHANNELS or not data.get("text")
-                        or sender.startswith(TOOL_SENDERS)):
+                        or is_tool_sender(sender)):
                     continue
                 current = Turn(dt.datetime.fromtimestamp(timestamp).date(), sender, data["text"],
                                ((data.get("parse_data") or {}).get("intent") or {}).get("name") or "")
                 turns.append(current)
             elif current is not None and current.conversation == sender:
-                metadata = data.get("metadata") or {}
-                if metadata.get("answer_kind"):
-                    current.kinds.append(metadata["answer_kind"])
-                if metadata.get("answer_record"):
-                    current.records.append(metadata["answer_record"])
+                outcome = Outcome.read(data.get("metadata"))
+                if outcome is not None:
+                    current.kinds.append(outcome.kind)
+                    if outcome.record:
+                        current.records.append(outcome.record)
     return turns
 
 
 def unanswered(turn: Turn) -> bool:
-    return turn.intent == "nlu_fallback" or bool(UNANSWERED_KINDS & set(turn.kinds))
+    return turn.intent == "nlu_fallback" or any(Outcome(kind).unanswered for kind in turn.kinds)
 
 
 def group_similar(texts: Iterable[str], threshold: int = 75) -> list[tuple[str, int, list[str]]]:

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from knowledge.conversation import tool_sender
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "orientation.tar.gz"
 
@@ -60,7 +62,7 @@ class Stack:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"le lanceur s'est arrêté, voir {self.log.name}"
             try:
-                if self.say("__ping__", "bonjour"):
+                if self.say(tool_sender("ping"), "bonjour"):
                     return self
             except OSError:
                 pass
