@@ -11,8 +11,8 @@ from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
 from knowledge.normalize import fold
 
-ENTITY_TYPES = {"job": "metier", "certification": "certification", "formation": "formation",
-                "sector": "secteur", "interest": "interet"}
+from .record_types import CHOICE_ENTITY, type_of_entity
+
 ORDINALS = {
     0: r"premi(?:er|ere)|1(?:er|ere|e)?|un|une",
     1: r"deuxi[eè]me|second(?:e)?|2(?:e|eme|nd|nde)?|deux",
@@ -66,14 +66,14 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
     → « infirmière ») count as a mention the base does not know."""
     linker = kb.linker
     best: Optional[Mention] = None
-    named = [ENTITY_TYPES[e["entity"]] for e in entities if e.get("entity") in ENTITY_TYPES]
+    named = [t for t in map(type_of_entity, entities) if t]
     if named and named[0] in types:  # what the NLU says was named is the question's main type
         types = [named[0]] + [t for t in types if t != named[0]]
     for entity in entities:
-        if entity.get("entity") not in ENTITY_TYPES or not entity.get("value"):
+        own = type_of_entity(entity)
+        if own is None or not entity.get("value"):
             continue
         value = str(entity["value"])
-        own = ENTITY_TYPES[entity["entity"]]
         result = linker.link(value, [own]) if own in types else None
         if result is None or result.status == UNKNOWN:
             result = _link(lambda wanted: linker.link(value, wanted), types)
@@ -106,7 +106,7 @@ def ordinal(text: str) -> Optional[int]:
 def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict]) -> Optional[str]:
     """The option the user picked: a button payload, an ordinal (« le deuxième »), or a name (« le 360 »)."""
     for entity in entities:
-        if entity.get("entity") == "choice" and entity.get("value") in options:
+        if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in options:
             return entity["value"]
     result = kb.linker.link(message)
     named = [c.id for c in result.candidates if c.id in options and c.score >= 80]

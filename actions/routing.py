@@ -4,41 +4,33 @@ with entry requirements for a certification; « c'est quoi ? » describes a job,
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Optional
 
-from knowledge.kb import KnowledgeBase
 from knowledge.model import Record
 
 from . import certification, metier, secteur
-from .compose import Answer
-
-Handler = Callable[[KnowledgeBase, Any, str], Answer]
+from .record_types import BY_NAME, CERTIFICATION, FORMATION, INTERET, METIER, SECTEUR, Handler
 
 # intent → record type → composer; the first type is the one the question is mostly about.
 ROUTES: dict[str, dict[str, Handler]] = {
-    "ask_studies": {"metier": metier.studies, "certification": certification.prerequisites,
-                    "formation": metier.formation_jobs},
-    "ask_level": {"metier": metier.access_level, "certification": certification.level_and_entry},
-    "ask_description": {"metier": metier.description, "certification": certification.overview,
-                        "secteur": secteur.sector_overview, "formation": metier.formation_jobs,
-                        "interet": secteur.jobs_for_interest},
-    "ask_profile": {"metier": metier.profile, "certification": certification.skill_blocks},
-    "ask_jobs": {"certification": certification.jobs, "secteur": secteur.sector_jobs,
-                 "interet": secteur.jobs_for_interest, "formation": metier.formation_jobs},
-    "ask_status": {"metier": metier.status},
-    "ask_rome_code": {"metier": metier.rome_code},
-    "ask_other_names": {"metier": metier.other_names},
-    "ask_salary": {"metier": metier.salary},
-    "ask_certifier": {"certification": certification.certifier},
-    "ask_insertion_stats": {"certification": certification.insertion},
-    "ask_jury_vae": {"certification": certification.jury_vae},
-    "ask_validity_dates": {"certification": certification.validity},
-    "ask_internal_external_communication": {"secteur": secteur.internal_external},
-}
-# What to say about a record when the question does not apply to its type: its presentation.
-DEFAULTS: dict[str, Handler] = {
-    "metier": metier.description, "certification": certification.overview, "secteur": secteur.sector_overview,
-    "interet": secteur.jobs_for_interest, "formation": metier.formation_jobs,
+    "ask_studies": {METIER: metier.studies, CERTIFICATION: certification.prerequisites,
+                    FORMATION: metier.formation_jobs},
+    "ask_level": {METIER: metier.access_level, CERTIFICATION: certification.level_and_entry},
+    "ask_description": {METIER: metier.description, CERTIFICATION: certification.overview,
+                        SECTEUR: secteur.sector_overview, FORMATION: metier.formation_jobs,
+                        INTERET: secteur.jobs_for_interest},
+    "ask_profile": {METIER: metier.profile, CERTIFICATION: certification.skill_blocks},
+    "ask_jobs": {CERTIFICATION: certification.jobs, SECTEUR: secteur.sector_jobs,
+                 INTERET: secteur.jobs_for_interest, FORMATION: metier.formation_jobs},
+    "ask_status": {METIER: metier.status},
+    "ask_rome_code": {METIER: metier.rome_code},
+    "ask_other_names": {METIER: metier.other_names},
+    "ask_salary": {METIER: metier.salary},
+    "ask_certifier": {CERTIFICATION: certification.certifier},
+    "ask_insertion_stats": {CERTIFICATION: certification.insertion},
+    "ask_jury_vae": {CERTIFICATION: certification.jury_vae},
+    "ask_validity_dates": {CERTIFICATION: certification.validity},
+    "ask_internal_external_communication": {SECTEUR: secteur.internal_external},
 }
 DESCRIBE = "ask_description"
 
@@ -54,9 +46,10 @@ def types_for(intent: str) -> list[str]:
 
 def about_certification_only(intent: str) -> bool:
     """Questions only a certification answers (its certifier, statistics…): a job named means its certification."""
-    return types_for(intent) == ["certification"]
+    return types_for(intent) == [CERTIFICATION]
 
 
 def handler_for(record: Record, intent: str) -> Optional[Handler]:
     """The composer answering `intent` about `record` (its presentation if the question does not apply)."""
-    return ROUTES.get(intent, {}).get(record.type) or DEFAULTS.get(record.type)
+    known = BY_NAME.get(record.type)
+    return ROUTES.get(intent, {}).get(record.type) or (known.present if known else None)

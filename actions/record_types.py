@@ -1,0 +1,51 @@
+"""The record types a conversation can be about, declared once: the NLU entity that names each one, the slot
+that remembers the latest one, how to ask which one, and its presentation (said when a question does not
+apply to its type). domain.yml declares the same entities and slots for Rasa (checked by the tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from knowledge.kb import KnowledgeBase
+from knowledge.model import CentreInteret, Certification, Formation, Metier, Secteur
+
+from . import certification, metier, secteur
+from .compose import Answer
+
+Handler = Callable[[KnowledgeBase, Any, str], Answer]
+
+METIER, CERTIFICATION, FORMATION, SECTEUR, INTERET = (
+    Metier.TYPE, Certification.TYPE, Formation.TYPE, Secteur.TYPE, CentreInteret.TYPE)
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str  # the knowledge base's type
+    entity: str  # the NLU entity that names one
+    slot: Optional[str]  # the slot remembering the latest one talked about
+    ask: str  # how to ask which one; « {exemple} » is a record of this type
+    present: Handler  # what to say about one when the question does not apply to its type
+
+    def ask_which(self, kb: KnowledgeBase) -> str:
+        ids = kb.ids(self.name)
+        return self.ask.format(exemple=kb.get(ids[0]).label if ids else "")
+
+
+RECORD_TYPES = (
+    RecordType(METIER, "job", "metier_id", "un métier (par exemple « {exemple} »)", metier.description),
+    RecordType(CERTIFICATION, "certification", "certification_id", "une certification (son nom ou son numéro RNCP)",
+               certification.overview),
+    RecordType(SECTEUR, "sector", "secteur_id", "un secteur", secteur.sector_overview),
+    RecordType(FORMATION, "formation", None, "une formation", metier.formation_jobs),
+    RecordType(INTERET, "interest", None, "un centre d'intérêt", secteur.jobs_for_interest),
+)
+BY_NAME = {t.name: t for t in RECORD_TYPES}
+BY_ENTITY = {t.entity: t for t in RECORD_TYPES}
+CHOICE_ENTITY = "choice"  # a record id sent by a button payload
+
+
+def type_of_entity(entity: dict) -> Optional[str]:
+    """The record type an extracted entity names (None for other entities)."""
+    known = BY_ENTITY.get(entity.get("entity") or "")
+    return known.name if known else None

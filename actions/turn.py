@@ -1,0 +1,198 @@
+"""One knowledge question, step by step: understand the turn → pick the record → route → compose.
+
+Each step either moves the turn on (a record chosen, the question settled) or ends it with a `Reply`:
+a choice that failed, a name the base does not know, several fiches to choose from, a fact it lacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from knowledge.kb import KnowledgeBase
+from knowledge.model import Certification, Metier, Record
+
+from . import secteur
+from .compose import Answer, choice_buttons, citation, join_fr, title_of
+from .config import settings
+from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, SECTEUR
+from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
+from .routing import DESCRIBE, about_certification_only, handler_for, is_question, types_for
+
+CHOOSE, AFFIRM, DENY, OVERVIEW = "choose_option", "affirm", "deny", "ask_bot_knowledge"
+
+
+@dataclass
+class Reply:
+    """What the turn ends with: one answer and the slots it sets."""
+
+    answer: Answer
+    events: list[EventType] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """The latest message and the conversation state it is read against."""
+
+    tracker: Tracker
+    intent: str  # the kind of question; a choice becomes the question the options answer
+    text: str
+    entities: list[dict]
+    rescued: bool  # the NLU was unsure: words left over may name an unknown record
+    gender: str
+    pending: list[str]  # record ids offered as buttons
+    pending_intent: str
+    record_id: Optional[str] = None
+    events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
+
+    @property
+    def subject(self) -> Optional[str]:
+        return self.tracker.get_slot("subject")
+
+
+def understand(tracker: Tracker, intent: str, rescued: bool) -> Turn:
+    message = tracker.latest_message or {}
+    return Turn(tracker, intent, message.get("text") or "", message.get("entities") or [], rescued,
+                tracker.get_slot("gender") or "", tracker.get_slot("pending_options") or [],
+                tracker.get_slot("pending_intent") or "")
+
+
+def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """A choice among the options offered (button, ordinal, name, « oui »), or a button pressed later."""
+    if turn.pending:
+        short = turn.intent == CHOOSE or len(turn.text.split()) <= 6
+        picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
+        if picked:
+            keep = turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew
+            turn.record_id, turn.intent = picked, (turn.intent if keep else turn.pending_intent)
+        turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
+        if turn.intent == CHOOSE and not picked:
+            return Reply(Answer(text="Je n'ai pas compris ton choix : clique sur une des propositions, "
+                                     "ou repose ta question.", kind="clarify"))
+    if turn.intent == CHOOSE and not turn.record_id:
+        choice = next((e["value"] for e in turn.entities if e.get("entity") == CHOICE_ENTITY), None)
+        turn.record_id = choice if choice and kb.get(choice) else None
+        turn.intent = turn.pending_intent or (DESCRIBE if turn.record_id else turn.intent)
+    if turn.intent in (AFFIRM, DENY):
+        if turn.intent == AFFIRM and len(turn.pending) == 1:
+            turn.record_id, turn.intent = turn.pending[0], turn.pending_intent or DESCRIBE
+        else:
+            return Reply(Answer(text="D'accord ! Pose-moi ta question quand tu veux.", kind="clarify"))
+    return None
+
+
+def answer_without_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """Questions about the assistant itself, and messages that are no question it knows."""
+    if turn.intent == OVERVIEW:
+        return Reply(secteur.knowledge_overview(kb))
+    if not types_for(turn.intent):
+        return Reply(Answer(text="Je n'ai pas compris ta question. Peux-tu la reformuler ?", kind="clarify"))
+    return None
+
+
+def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """The record the question is about: named in the message, else the subject of earlier turns."""
+    if turn.record_id is not None:
+        return None
+    types = types_for(turn.intent)
+    mention = find_mention(kb, turn.text, turn.entities, types, residual_unknown=turn.rescued or not turn.subject)
+    if mention.status == FOUND:
+        turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+        return None
+    if mention.status == AMBIGUOUS:
+        return ask_which(kb, mention, turn)
+    if mention.status == UNKNOWN:
+        return unknown(kb, mention, turn.intent)
+    turn.record_id, clarify = from_context(kb, turn, types)
+    if turn.record_id is not None:
+        return None
+    if clarify:
+        return ask_which(kb, clarify, turn)
+    return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
+
+
+def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
+    """The composer for (question, record type), and its answer; the subject slots follow the record."""
+    record = kb.get(turn.record_id or "")
+    if record is None:
+        return Reply(Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
+    if about_certification_only(turn.intent) and isinstance(record, Metier):
+        certs = kb.certifications_for_metier(record.id)
+        if len(certs) != 1:
+            return certifications_of_job(kb, record, certs, turn)
+        record = kb.get(certs[0])
+    handler = handler_for(record, turn.intent)
+    if handler is None:
+        return Reply(Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
+                            record_id=record.id, source=citation(record), kind="missing"))
+    return Reply(handler(kb, record, turn.gender), remember(record, turn.gender))
+
+
+def remember(record: Record, gender: str) -> list[EventType]:
+    """The slots that make `record` the subject of the next follow-up."""
+    events = [SlotSet("subject", record.id), SlotSet("gender", gender or None)]
+    known = BY_NAME.get(record.type)
+    if known and known.slot:
+        events.append(SlotSet(known.slot, record.id))
+    return events
+
+
+# -- the ways a turn can end before its answer ---------------------------------------------------------------
+
+def from_context(kb: KnowledgeBase, turn: Turn, types: list[str]) -> tuple[Optional[str], Optional[Mention]]:
+    """The subject of earlier turns this question can be about: the latest subject if it fits, else
+    that job's certification(s), else the last record of a fitting type, else the only sector."""
+    previous = kb.get(turn.subject or "")
+    if previous is not None and previous.type in types:
+        return previous.id, None
+    if CERTIFICATION in types and isinstance(previous, Metier):
+        certs = kb.certifications_for_metier(previous.id)
+        if len(certs) == 1:
+            return certs[0], None
+        if certs:
+            return None, Mention(AMBIGUOUS, certs)
+    for wanted in types:
+        slot = BY_NAME[wanted].slot if wanted in BY_NAME else None
+        if slot and turn.tracker.get_slot(slot):
+            return turn.tracker.get_slot(slot), None
+    if SECTEUR in types:
+        sectors = kb.ids(SECTEUR)
+        if len(sectors) == 1:
+            return sectors[0], None
+    return None, None
+
+
+def ask_which(kb: KnowledgeBase, mention: Mention, turn: Turn) -> Reply:
+    records = [r for r in (kb.get(i) for i in mention.record_ids) if r is not None]
+    said = f"« {mention.text} » peut" if mention.text else "Ta question peut"
+    return Reply(Answer(text=f"{said} correspondre à plusieurs fiches. Laquelle veux-tu ?",
+                        buttons=choice_buttons(records, turn.gender), kind="ambiguous"),
+                 [SlotSet("pending_options", [r.id for r in records]), SlotSet("pending_intent", turn.intent)])
+
+
+def certifications_of_job(kb: KnowledgeBase, job: Metier, certs: list[str], turn: Turn) -> Reply:
+    """A question only a certification answers, about a job with none or several of them."""
+    title = title_of(job, turn.gender)
+    if not certs:
+        return Reply(Answer(text=f"Cette question porte sur une certification, et je n'en connais aucune liée au "
+                                 f"métier de {title}.", record_id=job.id, kind="missing"),
+                     [SlotSet("metier_id", job.id), SlotSet("subject", job.id)])
+    records = [kb.get(c) for c in certs]
+    return Reply(Answer(text=f"Ces informations concernent une certification. Pour le métier de {title}, je connais : "
+                             + join_fr([f"« {c.intitule} »" for c in records if isinstance(c, Certification)])
+                             + ". Laquelle t'intéresse ?", buttons=choice_buttons(records), kind="ambiguous"),
+                 [SlotSet("pending_options", certs), SlotSet("pending_intent", turn.intent),
+                  SlotSet("metier_id", job.id), SlotSet("subject", job.id)])
+
+
+def unknown(kb: KnowledgeBase, mention: Mention, intent: str) -> Reply:
+    """Say the base does not hold it; suggest close records (a press answers the question about it)."""
+    suggestions = [r for r in (kb.get(i) for i in mention.suggestions) if r is not None][:3]
+    text = f"Je ne connais pas « {mention.text} » : ce n'est pas dans ma base, et je préfère ne rien inventer."
+    if suggestions:
+        text += " Tu pensais peut-être à l'une de ces fiches ?"
+    text += f"\nPour un conseil personnalisé, tu peux contacter {settings().counsellor}."
+    events = [SlotSet("pending_options", [r.id for r in suggestions]), SlotSet("pending_intent", intent)]
+    return Reply(Answer(text=text, buttons=choice_buttons(suggestions), kind="unknown"), events if suggestions else [])

@@ -1,0 +1,45 @@
+"""actions/record_types.py: the one declaration of record types agrees with Rasa's domain and the routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.record_types import BY_ENTITY, CHOICE_ENTITY, RECORD_TYPES, type_of_entity
+from actions.routing import ROUTES
+from knowledge.model import RECORD_TYPES as KB_TYPES
+
+pytestmark = pytest.mark.unit
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def test_entities_and_slots_are_those_of_the_domain():
+    assert set(DOMAIN["entities"]) == {t.entity for t in RECORD_TYPES} | {CHOICE_ENTITY}
+    slots = {t.slot for t in RECORD_TYPES if t.slot}
+    assert slots <= set(DOMAIN["slots"])
+    assert all(not s.endswith("_id") or s in slots for s in DOMAIN["slots"])  # no record slot outside the table
+
+
+def test_every_type_is_a_knowledge_base_type_and_every_route_a_declared_type():
+    assert {t.name for t in RECORD_TYPES} <= set(KB_TYPES)
+    assert {kind for routes in ROUTES.values() for kind in routes} <= {t.name for t in RECORD_TYPES}
+
+
+def test_every_type_can_be_asked_for_and_presented(kb):
+    for record_type in RECORD_TYPES:
+        ask = record_type.ask_which(kb)
+        assert ask and "{" not in ask
+        ids = kb.ids(record_type.name)
+        if ids:
+            answer = record_type.present(kb, kb.get(ids[0]), "")
+            assert answer.text and answer.kind in ("answer", "missing")
+
+
+def test_entities_name_their_record_type():
+    assert type_of_entity({"entity": "job", "value": "boulanger"}) == "metier"
+    assert type_of_entity({"entity": CHOICE_ENTITY, "value": "MET.650"}) is None
+    assert type_of_entity({}) is None
+    assert BY_ENTITY["certification"].slot == "certification_id"
