@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from knowledge.conversation import Outcome, is_tool_sender
 from knowledge.kb import KnowledgeBase, StoreMissing
+from knowledge.model import Certification, Metier
 from knowledge.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,9 +140,9 @@ def build_report(turns: list[Turn], since: dt.date, until: dt.date) -> Report:
         for record_id in set(turn.records):
             record = kb.get(record_id) if kb else None
             label = record.label if record else record_id
-            if record_id.startswith("RNCP") or (record and record.type == "certification"):
+            if record_id.startswith("RNCP") or isinstance(record, Certification):
                 certifications[label] += 1
-            elif record is None or record.type == "metier":
+            elif record is None or isinstance(record, Metier):
                 jobs[label] += 1
     days: dict[dt.date, set[str]] = {}
     for turn in turns:

@@ -1,4 +1,4 @@
-"""Protections shared by the public channels (REST, web chat) against bad input.
+"""Protections shared by the channels (REST, web chat, staff console) against bad input.
 
 - the body is read up to a byte cap (413), decoded as UTF-8 JSON (400), its shape checked (400);
 - the message is capped in characters (413), cleaned (control characters, NUL, surrogates and bidi
@@ -99,8 +99,10 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
             raise Rejected(413)
 
 
-def parse_message(body: bytes, max_chars: int, valid_sender: Callable[[str], bool]) -> tuple[str, str]:
-    """(sender, cleaned text) of a `{"sender", "message"}` body; Rejected(400 or 413) otherwise."""
+def parse_message(body: bytes, max_chars: int, valid_sender: Callable[[str], bool],
+                  default_sender: Optional[Callable[[], str]] = None) -> tuple[str, str]:
+    """(sender, cleaned text) of a `{"sender", "message"}` body; Rejected(400 or 413) otherwise.
+    `default_sender` gives the sender of a body without one (else it is refused)."""
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -110,6 +112,8 @@ def parse_message(body: bytes, max_chars: int, valid_sender: Callable[[str], boo
     if not isinstance(data, dict):
         raise Rejected(400)
     sender, text = data.get("sender"), data.get("message")
+    if sender is None and default_sender is not None:
+        sender = default_sender()
     if not isinstance(sender, str) or not valid_sender(sender):
         raise Rejected(400, "Requête invalide : « sender » manquant ou incorrect.")
     if not isinstance(text, str):
@@ -193,12 +197,13 @@ class Guard:
         if wait:
             raise Rejected(429, retry_after=wait)
 
-    async def read(self, request: Request, valid_sender: Callable[[str], bool]) -> tuple[str, str]:
-        """Checks a message request in order: IP rate, body size, shape and text, sender rate."""
+    async def read(self, request: Request, valid_sender: Callable[[str], bool],
+                   default_sender: Optional[Callable[[], str]] = None) -> tuple[str, str]:
+        """Checks a message request in order: IP rate, body size, shape and text (the sender rate is
+        checked by `run_turn`)."""
         self.limit_ip(request)
         body = await read_body(request, self.limits.max_body_bytes)
-        sender, text = parse_message(body, self.limits.max_message_chars, valid_sender)
-        return sender, text
+        return parse_message(body, self.limits.max_message_chars, valid_sender, default_sender)
 
     async def run_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
                        sender_id: str, input_channel: str) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 - GET  /console/                     the page: type a question, see the answer and its explanation
 - POST /console/api/ask              {"sender", "message"} → answer + intent, confidence, entities, record, source
+                                     (through the channels' guard: caps, sanitising, rate limits, 4xx/503 never 500)
 - GET  /console/rapport/faq          the last FAQ check report (build/rapports/faq.html)
 - GET  /console/rapport/questions    unanswered questions of the last N days (?jours=7), built on the fly
 """
@@ -10,16 +11,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels.guard import Guard, Limits, Rejected, error_response, json_response
 from staff.auth import configured_hash, verify_password
 from staff.explain import explain_turn
 from staff.unanswered import report_html_for_store
@@ -27,7 +28,12 @@ from staff.unanswered import report_html_for_store
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
 PAGE = Path(__file__).with_name("console.html")
-MAX_BODY = 8 * 1024
+LIMITS = Limits(max_body_bytes=8 * 1024, max_message_chars=2_000, sender_rate=20, ip_rate=60, rate_period=10)
+MAX_SENDER_CHARS = 80
+
+
+def valid_sender(sender: str) -> bool:
+    return 0 < len(sender) <= MAX_SENDER_CHARS and sender.isprintable() and sender.strip() == sender
 
 
 class StaffConsoleInput(InputChannel):
@@ -44,6 +50,7 @@ class StaffConsoleInput(InputChannel):
 
     def __init__(self) -> None:
         self._verified: set[str] = set()  # digests of Authorization headers already checked
+        self.guard = Guard(LIMITS)
 
     def _authorised(self, request: Request) -> Optional[bool]:
         """True if the password is right; None if no password is configured (console closed)."""
@@ -89,23 +96,20 @@ class StaffConsoleInput(InputChannel):
         async def page(request: Request) -> response.HTTPResponse:
             return response.html(PAGE.read_text(encoding="utf-8"), headers={"Cache-Control": "no-store"})
 
-        @console.route("/api/ask", methods=["POST"])
+        @console.route("/api/ask", methods=["POST"], stream=True)
         @guarded
         async def ask(request: Request) -> response.HTTPResponse:
-            if len(request.body or b"") > MAX_BODY:
-                return response.json({"erreur": "requête trop grande"}, status=413)
             try:
-                payload = json.loads(request.body or b"{}")
-                message = str(payload["message"]).strip()
-            except (ValueError, KeyError, TypeError):
-                return response.json({"erreur": "JSON attendu : {\"message\": …}"}, status=400)
-            if not message:
-                return response.json({"erreur": "message vide"}, status=400)
-            sender = str(payload.get("sender") or f"console-{secrets.token_hex(8)}")[:80]
-            collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(message, collector, sender, input_channel=self.name()))
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-            return response.json({"sender": sender, "messages": collector.messages, **explain_turn(tracker)})
+                sender, text = await self.guard.read(request, valid_sender,
+                                                     default_sender=lambda: f"console-{secrets.token_hex(8)}")
+                messages = await self.guard.run_turn(on_new_message, text, sender, self.name())
+                tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+            except Rejected as rejected:
+                return rejected.response()
+            except Exception:  # noqa: BLE001 - the staff member gets a clean 503, the log the traceback
+                log.exception("Console : échec du traitement d'un message")
+                return error_response(503)
+            return json_response({"sender": sender, "messages": messages, **explain_turn(tracker)})
 
         @console.route("/rapport/faq", methods=["GET"])
         @guarded
