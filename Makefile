@@ -13,6 +13,15 @@ AXE := build/node/node_modules/axe-core/axe.min.js
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa 3.6 pins SQLAlchemy 1.4, whose « uber » 2.0 warning this documented switch turns off (in `rasa …` too).
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Progress bars animate on a terminal. When make's stderr (where tqdm writes) is a log or a pipe, tqdm's bars,
+# Rasa's included, refresh at most every 30 s (tqdm reads these defaults from the environment); our own bars
+# write plain lines there (knowledge/progress.py). $(shell) keeps make's stderr, so `-t 2` tests the real one.
+ifeq ($(shell [ -t 2 ] && echo terminal),)
+export TQDM_MININTERVAL := 30
+export TQDM_MAXINTERVAL := 60
+endif
 
 .PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps \
 	load audit scaleout-deps scaleout holdout

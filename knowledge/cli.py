@@ -73,19 +73,18 @@ def check_store(kb: KnowledgeBase, parsed: list[Record]) -> list[str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Stream an open-data file into the imports, then rebuild the store (all or nothing)."""
-    from tqdm import tqdm
-
     from .imports import ImportStore, imports_path
+    from .progress import progress_bar
 
     if not args.file.exists():
         print(f"Fichier introuvable : {args.file}", file=sys.stderr)
         return 2
     store = ImportStore(imports_path(args.store))
     started = time.perf_counter()
-    with tqdm(desc=f"Import {args.kind}", unit=" enregistrements", file=sys.stderr, disable=args.quiet) as bar:
+    with progress_bar(desc=f"Import {args.kind}", unit=" enregistrements", disable=args.quiet) as bar:
         summary = store.load(args.kind, args.file, include_inactive=args.inactives, progress=lambda: bar.update(1))
     store.close()
-    with tqdm(desc="Construction de la base", unit=" enregistrements", file=sys.stderr, disable=args.quiet) as bar:
+    with progress_bar(desc="Construction de la base", unit=" enregistrements", disable=args.quiet) as bar:
         counts = build(args.store, progress=lambda: bar.update(1))
     print(f"Import {args.kind} de {args.file.name} en {time.perf_counter() - started:.1f} s")
     for line in summary.lines():

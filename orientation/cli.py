@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from bench.cli import add_bench_commands
+from bot.server.quiet import quiet
 from bot.server.stack import private_stack
 from knowledge.cli import add_kb_commands, run
 from staff.auth import add_console_commands
@@ -17,6 +18,7 @@ from staff.report_cli import add_report_command
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet()
     parser = argparse.ArgumentParser(prog="orientation", description="Assistant d'orientation : outils.")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_kb_commands(subparsers)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from jinja2 import Environment
-from tqdm import tqdm
+
+from knowledge.progress import progress_bar
 
 from .auth import hash_password
 from .client import AssistantUnreachable, ConsoleClient, Reply
@@ -36,7 +37,7 @@ def play(rows: list[FaqRow], client: ConsoleClient, progress: bool = True) -> li
     """Every row, in conversations: shared ids in one conversation, other rows each in a fresh one."""
     run = secrets.token_hex(4)
     outcomes: list[Outcome] = []
-    with tqdm(total=len(rows), desc="FAQ", unit="question", disable=not progress, file=sys.stderr) as bar:
+    with progress_bar(total=len(rows), desc="FAQ", unit="question", disable=not progress) as bar:
         for number, group in enumerate(conversations(rows)):
             sender = f"faq-{run}-{number}"
             for row in group:

@@ -12,10 +12,13 @@ import logging
 import os
 import sys
 
+from bot.server.quiet import quiet
+
 HOST = "127.0.0.1"
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet()
     parser = argparse.ArgumentParser(prog="python -m bot.server.actions_server", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
     parser.add_argument("--actions", default="actions", help="paquet des actions (par défaut : actions)")

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bot.server.quiet import quiet
 from bot.server.rasa_server import command as rasa_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,7 @@ def telegram_command() -> list[str]:
 
 
 def main() -> int:
+    quiet()  # before copying the environment: the children get TF_CPP_MIN_LOG_LEVEL and tqdm's settings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     env = dict(os.environ)
     if env.get("LOG_LEVEL", "").upper() == "DEBUG" and not env.get("ORIENTATION_DEBUG"):

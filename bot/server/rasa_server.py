@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from bot.server.quiet import quiet
+
 ENV = "ORIENTATION_RASA_PATCHES"
 ALL = ("json", "spacy", "diet", "sqlite")
 MODULE = "bot.server.rasa_server"
@@ -224,6 +226,7 @@ def _log_to_stderr() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         names = selected(os.environ.get(ENV))

@@ -11,9 +11,11 @@ import os
 import sys
 
 from bot.channels.telegram.settings import ConfigError, Settings
+from bot.server.quiet import quiet
 
 
 def main() -> int:
+    quiet()
     logging.basicConfig(level=os.environ.get("TELEGRAM_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call, token in the URL
