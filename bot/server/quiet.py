@@ -11,7 +11,8 @@ server, the Telegram bot, the `orientation` command). It
   lines (oneDNN, CUDA drivers, CPU instructions, TensorRT) go, its errors stay;
 - when stderr is not a terminal (a log, a pipe, CI), sets TQDM_MININTERVAL / TQDM_MAXINTERVAL unless already
   set, so that tqdm's bars (Rasa's included, in this process and its children) refresh at most every 30 s
-  instead of ten times a second. On a terminal they animate as usual.
+  instead of ten times a second, and set_postfix() no longer forces a redraw (postfix_waits_for_refresh).
+  On a terminal they animate as usual.
 
 Environment variables are inherited by the processes the launcher starts; the warning filters are not, hence
 the call in each entry point. This module imports nothing heavy.
@@ -93,7 +94,27 @@ def quiet_environment(environ: dict[str, str] | os._Environ = os.environ, stderr
             environ.setdefault(name, value)
 
 
+def postfix_waits_for_refresh() -> None:
+    """tqdm's set_postfix() redraws the bar at once, whatever TQDM_MININTERVAL says: Rasa calls it after every
+    DIET epoch and every story or tracker processed, hundreds of updates in a log. Here the new postfix is shown
+    by the next regular refresh instead (or when the bar closes)."""
+    from tqdm import std
+
+    if getattr(std.tqdm.set_postfix, _PATCHED, False):
+        return
+    original = std.tqdm.set_postfix
+
+    @functools.wraps(original)
+    def set_postfix(self, ordered_dict=None, refresh=False, **kwargs):
+        return original(self, ordered_dict, refresh=refresh, **kwargs)
+
+    setattr(set_postfix, _PATCHED, True)
+    std.tqdm.set_postfix = set_postfix
+
+
 def quiet() -> None:
     """Call first in an entry point: known third-party warnings off, TF and tqdm told to be brief."""
     quiet_environment()
     filter_known_warnings()
+    if not sys.stderr.isatty():
+        postfix_waits_for_refresh()  # after quiet_environment(): tqdm reads TQDM_* when imported

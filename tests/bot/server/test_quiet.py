@@ -157,3 +157,18 @@ def test_action_server_starts_without_deprecation_warnings(tmp_path):
     text = log.read_text()
     assert "Serveur d'actions" in text
     assert "Warning" not in text, text
+
+
+POSTFIX_EVERY_STEP = """
+    from tqdm import tqdm
+    with tqdm(range(40), desc="Epochs") as bar:  # what Rasa's DIET training callback does
+        for step in bar:
+            bar.set_postfix({"t_loss": 1.0 / (step + 1)})
+"""
+
+
+def test_in_a_log_postfix_updates_no_longer_redraw_the_bar():
+    before = _python(POSTFIX_EVERY_STEP).stderr
+    assert before.count("Epochs:") > 40
+    after = _python("from bot.server.quiet import quiet\nquiet()", POSTFIX_EVERY_STEP).stderr
+    assert after.count("Epochs:") <= 3 and "40/40" in after and "t_loss=0.025" in after
