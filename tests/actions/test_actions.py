@@ -1,47 +1,41 @@
-"""The custom actions, run with a real tracker and dispatcher against the real knowledge base."""
+"""The custom actions, run as the action server runs them: a tracker from a JSON fixture (tests/actions/trackers/),
+a `CollectingDispatcher`, the domain, and the real knowledge base (tests/actions/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.actions import ActionAnswer, ActionCounsellor, ActionFallback
+from tests.actions.conftest import turn
+
+pytestmark = pytest.mark.unit
 
 
-@pytest.fixture(autouse=True)
-def use_test_store(kb_path, monkeypatch):
-    monkeypatch.setenv("ORIENTATION_KB", str(kb_path))
-    monkeypatch.setenv("ORIENTATION_CONSEILLER_CONTACT", "orientation@lycee-test.fr")
-    config.settings.cache_clear()
-    yield
-    config.settings.cache_clear()
-
-
-def run(action, text="", intent="", entities=None, slots=None):
-    tracker = Tracker(
-        sender_id="test", slots=dict(slots or {}),
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
-        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+def run(action: Action, tracker: Tracker, domain: dict, dispatcher: CollectingDispatcher | None = None):
+    """(messages, slots set) of one run of `action`."""
+    dispatcher = dispatcher if dispatcher is not None else CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
     slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     return dispatcher.messages, slots_set
 
 
-def ask(text, intent, entities=None, slots=None):
-    return run(ActionAnswer(), text, intent, entities, slots)
+@pytest.fixture
+def ask(domain):
+    """`ask(text, intent, entities, slots, fixture)`: ActionAnswer on the next turn of the conversation `fixture`."""
+    def ask(text, intent, entities=None, slots=None, fixture="new_conversation"):
+        return run(ActionAnswer(), turn(fixture, text, intent, entities, slots), domain)
+    return ask
 
 
 def job(value):
     return [{"entity": "job", "value": value}]
 
 
-def test_studies_for_directrice_is_gendered_and_sourced():
+def test_studies_for_directrice_is_gendered_and_sourced(ask):
     messages, slots = ask("quelles études pour devenir directrice de communication ?", "ask_studies",
                           job("directrice de communication"))
     text = messages[0]["text"]
@@ -51,18 +45,18 @@ def test_studies_for_directrice_is_gendered_and_sourced():
     assert slots["metier_id"] == "MET.650" and slots["gender"] == "f"
 
 
-def test_follow_up_reuses_the_last_job():
-    messages, _ = ask("et le code rome ?", "ask_rome_code", slots={"metier_id": "MET.650", "subject": "MET.650"})
+def test_follow_up_reuses_the_last_job(ask):
+    messages, _ = ask("et le code rome ?", "ask_rome_code", fixture="after_director_studies")
     assert "E1103 (Communication)" in messages[0]["text"]
 
 
-def test_mention_found_by_sentence_scan_without_entity():
+def test_mention_found_by_sentence_scan_without_entity(ask):
     messages, slots = ask("que fait un chef de pub ?", "ask_description")
     assert "commercial de terrain" in messages[0]["text"] and slots["subject"] == "JOB.chef-de-publicite"
     assert messages[0]["text"].endswith("Source : Note « Agence de communication »")
 
 
-def test_insertion_rate_of_cross_media_title():
+def test_insertion_rate_of_cross_media_title(ask):
     messages, slots = ask("quel est le taux d'insertion du titre chargé de communication cross-média ?",
                           "ask_insertion_stats", [{"entity": "certification", "value": "chargé de communication cross-média"}])
     text = messages[0]["text"]
@@ -71,12 +65,12 @@ def test_insertion_rate_of_cross_media_title():
     assert text.endswith("Source : France Compétences, RNCP35746") and slots["certification_id"] == "RNCP35746"
 
 
-def test_certifier_follow_up_uses_the_last_certification():
-    messages, _ = ask("qui la délivre ?", "ask_certifier", slots={"certification_id": "RNCP28684", "subject": "RNCP28684"})
+def test_certifier_follow_up_uses_the_last_certification(ask):
+    messages, _ = ask("qui la délivre ?", "ask_certifier", fixture="after_360_title")
     assert "IPL (ISEFAC Paris Lille)" in messages[0]["text"]
 
 
-def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal():
+def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal(ask):
     messages, slots = ask("quel niveau pour chargé de communication ?", "ask_level",
                           [{"entity": "certification", "value": "chargé de communication"}])
     assert len(messages[0]["buttons"]) == 2  # the question is about certifications: only the two titles
@@ -88,47 +82,46 @@ def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal():
     assert slots["pending_options"] is None
 
 
-def test_choice_by_name_and_by_button_payload():
-    pending = {"pending_options": ["RNCP35746", "RNCP28684"], "pending_intent": "ask_certifier"}
-    messages, _ = ask("le 360", "choose_option", slots=pending)
+def test_choice_by_name_and_by_button_payload(ask):
+    messages, _ = ask("le 360", "choose_option", fixture="two_titles_offered")
     assert "IPL (ISEFAC Paris Lille)" in messages[0]["text"]
     messages, _ = ask('/choose_option{"choice": "RNCP35746"}', "choose_option",
-                      [{"entity": "choice", "value": "RNCP35746"}], slots=pending)
+                      [{"entity": "choice", "value": "RNCP35746"}], fixture="two_titles_offered")
     assert "INSTITUT PROMOTION FORMATION" in messages[0]["text"]
 
 
-def test_unknown_job_is_said_honestly_with_the_counsellor():
+def test_unknown_job_is_said_honestly_with_the_counsellor(ask):
     messages, _ = ask("quelles études pour devenir boulanger ?", "ask_studies", job("boulanger"))
     text = messages[0]["text"]
     assert "Je ne connais pas « boulanger »" in text and "orientation@lycee-test.fr" in text
     assert "Source" not in text
 
 
-def test_missing_fact_is_not_invented():
+def test_missing_fact_is_not_invented(ask):
     messages, _ = ask("combien gagne un dircom ?", "ask_salary", job("dircom"))
     assert "ne contient pas de données de salaire" in messages[0]["text"]
     messages, _ = ask("que fait un media planneur", "ask_description", job("media planneur"))
     assert "sans le décrire" in messages[0]["text"]
 
 
-def test_job_from_the_local_authority_text_lists_missions():
+def test_job_from_the_local_authority_text_lists_missions(ask):
     messages, _ = ask("missions du chargé de communication en collectivité", "ask_description",
                       job("chargé de communication en collectivité"))
     assert "Ses missions :\n• Élaborer une communication relative à l'image" in messages[0]["text"]
 
 
-def test_certification_question_about_a_job_offers_its_certifications():
+def test_certification_question_about_a_job_offers_its_certifications(ask):
     messages, slots = ask("quel est le taux d'insertion pour devenir dircom ?", "ask_insertion_stats", job("dircom"))
     assert {b["title"] for b in messages[0]["buttons"]} == {"Chargé de communication cross-média",
                                                             "Chargé(e) de communication 360°"}
 
 
-def test_follow_up_in_the_other_family_keeps_the_subject():
-    messages, _ = ask("et le niveau ?", "ask_level", slots={"subject": "MET.650", "metier_id": "MET.650"})
+def test_follow_up_in_the_other_family_keeps_the_subject(ask):
+    messages, _ = ask("et le niveau ?", "ask_level", fixture="after_director_studies")
     assert "niveau d'accès minimum est bac + 5" in messages[0]["text"]
 
 
-def test_sector_and_interest_questions():
+def test_sector_and_interest_questions(ask):
     messages, _ = ask("quels métiers dans une agence de communication ?", "ask_jobs",
                       [{"entity": "sector", "value": "agence de communication"}])
     assert "• média planneur (sans description dans ma source)" in messages[0]["text"]
@@ -139,75 +132,68 @@ def test_sector_and_interest_questions():
     assert "directeur de communication" in messages[0]["text"]
 
 
-def test_no_subject_at_all_asks_which():
+def test_no_subject_at_all_asks_which(ask):
     messages, _ = ask("et les qualités ?", "ask_profile")
     assert messages[0]["text"].startswith("De quoi parles-tu ?")
 
 
-def test_fallback_twice_offers_the_counsellor():
-    messages, slots = run(ActionFallback(), "blabla", "nlu_fallback")
+def test_fallback_twice_offers_the_counsellor(domain):
+    messages, slots = run(ActionFallback(), turn(text="blabla", intent="nlu_fallback"), domain)
     assert "reformuler" in messages[0]["text"] and slots["failures"] == 1.0
-    messages, slots = run(ActionFallback(), "blabla", "nlu_fallback", slots={"failures": 1.0})
+    messages, slots = run(ActionFallback(), turn(text="blabla", intent="nlu_fallback", slots={"failures": 1.0}),
+                          domain)
     assert "orientation@lycee-test.fr" in messages[0]["text"] and slots["failures"] == 0.0
 
 
-def test_counsellor_contact_comes_from_configuration():
-    messages, _ = run(ActionCounsellor(), "je veux un conseiller", "ask_counsellor")
+def test_counsellor_contact_comes_from_configuration(domain):
+    messages, _ = run(ActionCounsellor(), turn(text="je veux un conseiller", intent="ask_counsellor"), domain)
     assert "orientation@lycee-test.fr" in messages[0]["text"]
 
 
-def test_what_the_assistant_knows_is_read_from_the_base():
+def test_what_the_assistant_knows_is_read_from_the_base(ask):
     messages, _ = ask("tu connais quels métiers ?", "ask_bot_knowledge")
     text = messages[0]["text"]
     assert "9 métiers, 2 certifications" in text and "Chargé de communication cross-média (RNCP35746)" in text
 
 
-def test_each_answer_is_one_message_with_its_source():
+def test_each_answer_is_one_message_with_its_source(ask):
     messages, _ = ask("parle-moi du titre cross média", "ask_description",
                       [{"entity": "certification", "value": "cross média"}])
     assert len(messages) == 1 and "\n\n" not in messages[0]["text"]
     assert messages[0]["text"].endswith("\nSource : France Compétences, RNCP35746")
 
 
-def test_fallback_rescues_a_question_that_names_a_job():
+def test_fallback_rescues_a_question_that_names_a_job(dispatcher, domain):
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_description", "confidence": 0.41},
                {"name": "ask_description", "confidence": 0.38}]
-    tracker_message = {"text": "que fait une directrice de la clientèle ?", "intent": {"name": "nlu_fallback"},
-                       "entities": [], "intent_ranking": ranking}
-    tracker = Tracker("t", {}, tracker_message, [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    tracker = turn(text="que fait une directrice de la clientèle ?", intent="nlu_fallback", ranking=ranking)
+    asyncio.run(ActionFallback().run(dispatcher, tracker, domain))
     assert "ambassadeur" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[0]["answer_record"] == "JOB.directeur-de-la-clientele"
 
 
-def test_fallback_without_a_named_record_asks_to_rephrase():
+def test_fallback_without_a_named_record_asks_to_rephrase(dispatcher, domain):
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_description", "confidence": 0.41}]
-    message = {"text": "euh bah jsp trop", "intent": {"name": "nlu_fallback"}, "entities": [], "intent_ranking": ranking}
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionFallback().run(dispatcher, Tracker("t", {}, message, [], False, None, {}, "action_listen"), {}))
+    tracker = turn(text="euh bah jsp trop", intent="nlu_fallback", ranking=ranking)
+    asyncio.run(ActionFallback().run(dispatcher, tracker, domain))
     assert "reformuler" in dispatcher.messages[0]["text"] and dispatcher.messages[0]["answer_kind"] == "fallback"
 
 
-def test_unknown_job_without_entity_is_named_honestly():
+def test_unknown_job_without_entity_is_named_honestly(ask):
     messages, _ = ask("que fait une infirmière ?", "ask_description")
     assert "Je ne connais pas « infirmière »" in messages[0]["text"]
     assert messages[0]["answer_kind"] == "unknown"
 
 
-def test_follow_up_without_entity_keeps_context_instead_of_unknown():
-    messages, _ = ask("et il faut quel niveau d'études ?", "ask_level",
-                      slots={"subject": "MET.650", "metier_id": "MET.650"})
+def test_follow_up_without_entity_keeps_context_instead_of_unknown(ask):
+    messages, _ = ask("et il faut quel niveau d'études ?", "ask_level", fixture="after_director_studies")
     assert "bac + 5" in messages[0]["text"]
 
 
-def test_fallback_rescues_a_follow_up_with_context():
+def test_fallback_rescues_a_follow_up_with_context(dispatcher, domain):
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_level", "confidence": 0.4}]
-    message = {"text": "et quel est le niveau d'accès ?", "intent": {"name": "nlu_fallback"}, "entities": [],
-               "intent_ranking": ranking}
-    dispatcher = CollectingDispatcher()
-    tracker = Tracker("t", {"subject": "MET.650", "metier_id": "MET.650"}, message, [], False, None, {}, "action_listen")
-    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    tracker = turn("after_director_studies", "et quel est le niveau d'accès ?", "nlu_fallback", ranking=ranking)
+    asyncio.run(ActionFallback().run(dispatcher, tracker, domain))
     assert "bac + 5" in dispatcher.messages[0]["text"]
 
 
@@ -233,16 +219,32 @@ def test_question_words_are_not_taken_for_an_unknown_job(kb):
     ("c'est quoi le titre chargé de communication 360 ?", "ask_description", [],
      ["est une certification professionnelle de niveau"], "RNCP28684"),
 ])
-def test_same_question_kind_answered_by_record_type(text, intent, entities, expected, record):
+def test_same_question_kind_answered_by_record_type(text, intent, entities, expected, record, ask):
     messages, slots = ask(text, intent, entities)
     for part in expected:
         assert part in messages[0]["text"]
     assert slots["subject"] == record
 
 
-def test_follow_up_reads_the_latest_subject_whatever_its_type():
-    context = {"subject": "RNCP35746", "certification_id": "RNCP35746", "metier_id": "MET.650"}
-    messages, _ = ask("et le niveau ?", "ask_level", slots=context)
+def test_follow_up_reads_the_latest_subject_whatever_its_type(ask):
+    messages, _ = ask("et le niveau ?", "ask_level", fixture="after_cross_media_title")
     assert "(RNCP35746) est de niveau 6" in messages[0]["text"]
-    messages, _ = ask("et le code rome ?", "ask_rome_code", slots=context)  # only a job has one: the last job
+    messages, _ = ask("et le code rome ?", "ask_rome_code", fixture="after_cross_media_title")  # only a job has one: the last job
     assert "Code ROME pour le métier de directeur de communication" in messages[0]["text"]
+
+
+def test_tracker_fixtures_hold_the_domain_slots(domain):
+    """The JSON conversations stay what Rasa would send: every slot of the domain (and only those), events
+    that Tracker.from_dict reads back with their slots."""
+    from tests.actions.conftest import TRACKERS, _state
+
+    names = sorted(p.stem for p in TRACKERS.glob("*.json"))
+    assert "new_conversation" in names and len(names) >= 5
+    for name in names:
+        state = _state(name)
+        assert set(state["slots"]) == set(domain["slots"]) | {"session_started_metadata"}, name
+        tracker = turn(name, "bonjour", "greet")
+        assert tracker.latest_message["text"] == "bonjour" and tracker.events[-1]["event"] == "user"
+        for event in state["events"]:
+            if event["event"] == "slot":
+                assert tracker.get_slot(event["name"]) == state["slots"][event["name"]], (name, event)

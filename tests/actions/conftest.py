@@ -1,0 +1,68 @@
+"""Action tests as the Rasa demos write them: a tracker loaded from a JSON fixture (`Tracker.from_dict`, the
+state Rasa sends to the action server), a `CollectingDispatcher`, and the domain as a dict.
+
+tests/actions/trackers/*.json are conversation states (slots and events) at a given point; `turn` adds the
+student's next message to one of them."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config
+
+ROOT = Path(__file__).resolve().parents[2]
+TRACKERS = Path(__file__).parent / "trackers"
+
+
+@lru_cache(maxsize=None)
+def _state(name: str) -> dict[str, Any]:
+    return json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def turn(fixture: str = "new_conversation", text: str = "", intent: str = "", entities: Optional[list] = None,
+         slots: Optional[dict[str, Any]] = None, ranking: Optional[list[dict]] = None) -> Tracker:
+    """The tracker Rasa sends for the student's next message `text` (parsed as `intent`, `entities`, `ranking`)
+    in the conversation `fixture`; `slots` overrides some of its slots."""
+    state = copy.deepcopy(_state(fixture))
+    state["slots"].update(slots or {})
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or [],
+               "message_id": "test", "metadata": {}}
+    if ranking is not None:
+        message["intent"] = {"name": intent}
+        message["intent_ranking"] = ranking
+    stamp = state["latest_event_time"] + 10
+    state["events"].append({"event": "user", "timestamp": stamp, "metadata": {}, "text": text,
+                            "parse_data": message, "input_channel": "rest", "message_id": "test"})
+    state["latest_message"], state["latest_event_time"] = message, stamp
+    return Tracker.from_dict(state)
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The domain as the action server receives it."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(autouse=True)
+def use_test_store(kb_path, monkeypatch):
+    """The actions read the knowledge base built from the sources, and a known counsellor."""
+    monkeypatch.setenv("ORIENTATION_KB", str(kb_path))
+    monkeypatch.setenv("ORIENTATION_CONSEILLER_CONTACT", "orientation@lycee-test.fr")
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
