@@ -1,19 +1,52 @@
-"""Shared fixtures: a knowledge base built from the real sources into a temporary store."""
+"""Shared fixtures and the kinds of tests.
+
+- `kb_path` / `kb`: a knowledge base built from the real sources into a temporary store.
+- `shared_stack`: the real stack (launcher → action server + Rasa) shared by every read-only end-to-end test of
+  the session; `proxied_stack`: the one the bad-input tests share, its action server behind an `ActionProxy`.
+  Both boot in the background from the first test on, so they are up when the unit tests are done.
+- Kinds: every test carries exactly one of KINDS (pyproject.toml registers them; --strict-markers), and the
+  session runs them in that order: the fast ones first, the stacks boot meanwhile.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import sanic  # noqa: F401  (see below)
 
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
+from staff.auth import hash_password
+from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, SchoolSite, Stack
+
+# Sanic's import adds a global « once » filter for every DeprecationWarning (sanic/app.py): imported by a test
+# module, it would override pyproject.toml's filterwarnings for the rest of the collection. Imported here, inside
+# pytest's own warning context, that filter is dropped with the context.
 
 # Shared check helpers: their asserts explain failures too (registered before any test module imports them).
-pytest.register_assert_rewrite("badinput")
+pytest.register_assert_rewrite("tests.bot.channels.badinput.checks")
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "knowledge" / "sources"
+KINDS = ("unit", "model", "e2e", "browser", "scaleout")  # also the order of the session
+EARLY = ("shared_stack", "proxied_stack")  # session stacks that boot while the first tests run
+
+
+def kind(item: pytest.Item) -> str:
+    return next(m.name for m in item.iter_markers() if m.name in KINDS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wrong = []
+    for item in items:
+        kinds = {m.name for m in item.iter_markers() if m.name in KINDS}
+        if len(kinds) != 1:
+            wrong.append(f"{item.nodeid} : {sorted(kinds) or 'aucun'}")
+        elif kinds == {"unit"} and any(name in item.fixturenames for name in EARLY):
+            wrong.append(f"{item.nodeid} : « unit » mais utilise une pile")
+    if wrong:
+        raise pytest.UsageError("chaque test doit porter exactement une sorte parmi " + ", ".join(KINDS)
+                                + " :\n" + "\n".join(wrong))
+    items.sort(key=lambda item: KINDS.index(kind(item)))  # stable: a module keeps its order within a kind
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +59,57 @@ def kb_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def kb(kb_path) -> KnowledgeBase:
     return KnowledgeBase(kb_path)
+
+
+# -- the stacks tests share -------------------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _boot_early(request) -> None:
+    """Starts, at the first test, the shared stacks some selected test will need (none for `make unit`)."""
+    for name in EARLY:
+        if any(name in item.fixturenames for item in request.session.items):
+            request.getfixturevalue(f"_{name}_boot")
+
+
+@pytest.fixture(scope="session")
+def school() -> SchoolSite:
+    """The school site allowed to embed the web chat on the shared stack."""
+    site = SchoolSite()
+    yield site
+    site.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _shared_stack_boot(kb_path, tmp_path_factory, school) -> Boot:
+    # The union of what its tests need: the staff console's password, the school's origin for the web chat,
+    # the default log level (the logging policy reads its log).
+    env = {"STAFF_PASSWORD_HASH": hash_password(STAFF_PASSWORD), "WEBCHAT_ALLOWED_ORIGINS": school.url().rstrip("/")}
+    stack = Stack(tmp_path_factory.mktemp("shared-stack"), kb_path, extra_env=env)
+    for variable in LOG_VARIABLES:
+        stack.env.pop(variable, None)
+    boot = Boot(stack)
+    yield boot
+    assert boot.stop() == 0
+
+
+@pytest.fixture(scope="session")
+def shared_stack(_shared_stack_boot) -> Stack:
+    """The real stack for read-only end-to-end tests: each test uses its own senders and leaves it running."""
+    return _shared_stack_boot.wait()
+
+
+@pytest.fixture(scope="session")
+def _proxied_stack_boot(kb_path, tmp_path_factory):
+    proxy = ActionProxy()
+    try:
+        boot = Boot(proxy.stack(tmp_path_factory.mktemp("proxied-stack"), kb_path))
+        yield boot, proxy
+        assert boot.stop() == 0
+    finally:
+        proxy.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def proxied_stack(_proxied_stack_boot) -> tuple[Stack, ActionProxy]:
+    """A real stack whose Rasa reaches the action server through an `ActionProxy` (bad-input tests)."""
+    boot, proxy = _proxied_stack_boot
+    return boot.wait(), proxy

@@ -11,11 +11,12 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from staff.auth import hash_password
-from staff.client import ConsoleClient
-from tests.stack import Stack
+import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from staff.client import ConsoleClient
+from tests import ROOT
+from tests.stack import STAFF_PASSWORD
+
 OUR_CODE = ("bot", "actions", "staff", "knowledge")
 LEVELS = {"info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 # Names under which our code holds what a user wrote.
@@ -32,6 +33,7 @@ def _names(node: ast.AST) -> set[str]:
     return found
 
 
+@pytest.mark.unit
 def test_our_code_logs_no_user_text_at_info_or_above() -> None:
     """A static guard: no logging call at INFO or above is given a variable holding user text."""
     offenders = []
@@ -58,30 +60,28 @@ def _post(url: str, body: bytes) -> int:
         return error.code
 
 
-def test_a_marker_sent_by_a_student_is_not_in_the_stack_log(tmp_path, kb_path, monkeypatch) -> None:
-    for variable in ("LOG_LEVEL", "LOG_LEVEL_LIBRARIES", "LOG_LEVEL_RABBITMQ", "TELEGRAM_LOG_LEVEL"):
-        monkeypatch.delenv(variable, raising=False)  # the default level, as `make run` has it
+@pytest.mark.e2e
+def test_a_marker_sent_by_a_student_is_not_in_the_stack_log(shared_stack) -> None:
+    """On the session's stack, at the default level as `make run` has it (LOG_VARIABLES unset): its whole log,
+    every other test's conversations included."""
+    stack = shared_stack
     marker = "zq" + secrets.token_hex(8)
-    password = secrets.token_urlsafe(12)
-    stack = Stack(tmp_path, kb_path, extra_env={"STAFF_PASSWORD_HASH": hash_password(password)}).start()
-    try:
-        answers = [
-            stack.say("eleve-log", f"que fait un {marker} ?"),  # an unknown job: through the actions too
-            stack.say("eleve-log", f"quelles études pour devenir {marker} ?"),
-            stack.say("eleve-log", f"bonjour, je m'appelle {marker}"),
-            stack.say("eleve-log", f"{marker} {marker}"),
-        ]
-        assert all(answers)
-        webchat = json.dumps({"sender": str(uuid.uuid4()), "message": f"que fait un {marker} ?"}).encode()
-        assert _post(f"{stack.base}/webchat/webhook", webchat) == 200
-        # Refused requests (too long, not JSON) must not be logged with their content either.
-        too_long = json.dumps({"sender": "eleve-log", "message": f"{marker} " * 600}).encode()
-        assert _post(stack.url, too_long) == 413
-        assert _post(stack.url, f"{{not json {marker}".encode()) == 400
-        assert ConsoleClient(stack.base, password).ask("console-log", f"que fait un {marker} ?").texts
-    finally:
-        stack.stop()
-    log = (tmp_path / "stack.log").read_text(encoding="utf-8", errors="replace")
+    answers = [
+        stack.say("eleve-log", f"que fait un {marker} ?"),  # an unknown job: through the actions too
+        stack.say("eleve-log", f"quelles études pour devenir {marker} ?"),
+        stack.say("eleve-log", f"bonjour, je m'appelle {marker}"),
+        stack.say("eleve-log", f"{marker} {marker}"),
+    ]
+    assert all(answers)
+    webchat = json.dumps({"sender": str(uuid.uuid4()), "message": f"que fait un {marker} ?"}).encode()
+    assert _post(f"{stack.base}/webchat/webhook", webchat) == 200
+    # Refused requests (too long, not JSON) must not be logged with their content either.
+    too_long = json.dumps({"sender": "eleve-log", "message": f"{marker} " * 600}).encode()
+    assert _post(stack.url, too_long) == 413
+    assert _post(stack.url, f"{{not json {marker}".encode()) == 400
+    assert ConsoleClient(stack.base, STAFF_PASSWORD).ask("console-log", f"que fait un {marker} ?").texts
+    assert stack.say("eleve-log-fin", "bonjour")  # one more turn: the lines of the previous ones are written
+    log = Path(stack.log.name).read_text(encoding="utf-8", errors="replace")
     assert "Rasa server is up and running" in log  # the log does hold Rasa's own output
     assert marker not in log
     assert not re.search(r"\bDEBUG\b", log), "journal en niveau DEBUG : le lanceur ne doit pas l'activer"

@@ -28,6 +28,8 @@ from bench.benchmark import (
     write_baseline,
 )
 
+pytestmark = pytest.mark.unit
+
 CSV = """question;attendu;interdit;conversation
 quelles études pour devenir dircom ?;bac + 5;;
 bonjour;Bonjour;;

@@ -1,4 +1,4 @@
-"""The load benchmark (bench/loadtest.py): its maths, its loopback-only rule, and a short run on a real stack."""
+"""The load benchmark (bench/loadtest.py): its maths, its loopback-only rule, and a short run on the real stack."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import statistics
 import pytest
 
 from bench.loadtest import NotLoopback, check_loopback, main, percentile, run_load, stack_pids, summary
-from tests.stack import Stack
 
 
+@pytest.mark.unit
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]  # 1..100
     assert percentile(values, 50) == 50
@@ -23,12 +23,14 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([], 50) == 0.0
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("url", ["http://127.0.0.1:5005/webhooks/rest/webhook", "http://127.8.9.10:1/",
                                  "http://[::1]:5005/webhooks/rest/webhook", "http://localhost:5005/"])
 def test_loopback_targets_are_accepted(url: str) -> None:
     check_loopback(url)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("url", ["http://10.0.0.5:5005/webhooks/rest/webhook", "http://192.168.1.2/",
                                  "http://172.16.0.1:5005/", "https://example.org/webhooks/rest/webhook",
                                  "http://0.0.0.0:5005/", "http://[2001:db8::1]:5005/", "ftp://127.0.0.1/",
@@ -42,15 +44,13 @@ def test_other_targets_are_refused(url: str, capsys) -> None:
     assert "Erreur" in capsys.readouterr().err
 
 
-def test_short_load_on_the_real_stack(tmp_path, kb_path) -> None:
-    stack = Stack(tmp_path, kb_path).start()
-    try:
-        pids = stack_pids(stack.url, stack.proc.pid)
-        assert set(pids) == {"rasa", "actions"}
-        assert stack_pids(stack.url) == pids  # found from the port alone too (a stack started by make run)
-        figures = run_load(stack.url, conversations=5, seconds=10, pids=pids)
-    finally:
-        stack.stop()
+@pytest.mark.e2e
+def test_short_load_on_the_real_stack(shared_stack) -> None:
+    stack = shared_stack
+    pids = stack_pids(stack.url, stack.proc.pid)
+    assert set(pids) == {"rasa", "actions"}
+    assert stack_pids(stack.url) == pids  # found from the port alone too (a stack started by make run)
+    figures = run_load(stack.url, conversations=5, seconds=10, pids=pids)
     print(summary(figures))
     assert figures.errors == {} and figures.error_count == 0
     assert figures.requests == figures.ok >= 20  # a turn takes well under a second on an idle stack

@@ -18,6 +18,8 @@ import redis
 
 from bench.cluster import Cluster, scale_lock_store
 
+pytestmark = pytest.mark.scaleout
+
 STUDIES = "quelles études pour devenir {} ?"
 # Each answer names the job asked about (in the knowledge base or not), so an answer tells its question.
 JOBS = ["directeur de communication", "chef de publicité", "directrice artistique", "graphiste", "photographe",

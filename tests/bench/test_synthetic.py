@@ -13,6 +13,8 @@ from knowledge.importers import Skip, rncp_xml, rome_csv
 from knowledge.model import Certification, CodeRome
 from bench.synthetic import generate
 
+pytestmark = pytest.mark.unit
+
 SIZES = {"metiers": 20, "formations": 30, "certifications": 40, "rncp_min_bytes": 300_000}
 
 

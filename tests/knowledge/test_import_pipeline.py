@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests import ROOT
 from knowledge.kb import KnowledgeBase
 
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "knowledge" / "importers" / "fixtures"
 
 
 def orientation(*args: str) -> subprocess.CompletedProcess:
@@ -30,6 +30,7 @@ def kb_import(store, kind, name):
     return orientation("kb", "import", kind, str(FIXTURES / name), "--store", str(store), "--quiet")
 
 
+@pytest.mark.unit
 def test_import_adds_jobs_and_merges_with_the_seed_keeping_field_sources(store):
     done = kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml")
     assert done.returncode == 0, done.stderr
@@ -45,6 +46,7 @@ def test_import_adds_jobs_and_merges_with_the_seed_keeping_field_sources(store):
     assert kb.linker.link("chargée de relations presse").best.id == "MET.1234"
 
 
+@pytest.mark.unit
 def test_imported_records_survive_a_rebuild_and_a_second_import_updates(store):
     assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
     assert orientation("kb", "build", "--store", str(store)).returncode == 0
@@ -53,6 +55,7 @@ def test_imported_records_survive_a_rebuild_and_a_second_import_updates(store):
     assert "mis à jour : " in again.stdout and "2 metier" in again.stdout.split("mis à jour")[1]
 
 
+@pytest.mark.unit
 def test_imports_of_several_kinds_merge_on_ids(store):
     assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-2025.xml").returncode == 0
     assert kb_import(store, "onisep-formations", "onisep/ideo-fiches-formations.xml").returncode == 0
@@ -63,6 +66,7 @@ def test_imports_of_several_kinds_merge_on_ids(store):
     assert kb.get("MET.1299") is not None
 
 
+@pytest.mark.unit
 def test_malformed_file_names_file_line_and_element_and_leaves_the_store_untouched(store):
     before = store.read_bytes()
     imports = store.with_name("imports.sqlite")
@@ -79,6 +83,7 @@ def _imported(path):
         return db.execute("SELECT id FROM imported").fetchall()
 
 
+@pytest.mark.unit
 def test_answer_cites_the_imported_file_that_completed_a_record(store, monkeypatch):
     from actions.compose import citation
     assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
@@ -87,8 +92,9 @@ def test_answer_cites_the_imported_file_that_completed_a_record(store, monkeypat
     assert citation(kb.get("MET.650")) == "Sources : Onisep, fiche MET.650 ; Onisep, ideo-fiches-metiers-ancien.xml"
 
 
+@pytest.mark.e2e
 def test_running_assistant_answers_about_an_imported_only_job_without_retraining(tmp_path):
-    from stack import Stack
+    from tests.stack import Stack
 
     store = tmp_path / "knowledge.sqlite"
     assert orientation("kb", "build", "--store", str(store)).returncode == 0
@@ -104,6 +110,7 @@ def test_running_assistant_answers_about_an_imported_only_job_without_retraining
         stack.stop()
 
 
+@pytest.mark.unit
 def test_rncp_import_merges_with_the_seed_sheet_without_duplicates(store):
     done = kb_import(store, "rncp", "rncp/export-fiches-rncp-v4-1.xml")
     assert done.returncode == 0, done.stderr
@@ -122,6 +129,7 @@ def test_rncp_import_merges_with_the_seed_sheet_without_duplicates(store):
     assert imported_only and all(kb.get(i).source.publisher == "France Compétences" for i in imported_only)
 
 
+@pytest.mark.unit
 def test_rome_import_adds_labels_and_appellations(store):
     assert kb_import(store, "rome", "rome/unix_referentiel_code_rome_v460_utf8.csv").returncode == 0
     assert kb_import(store, "rome", "rome/unix_referentiel_appellation_v460_utf8.csv").returncode == 0

@@ -9,10 +9,12 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests import ROOT
 from knowledge.build import parse_sources
 from knowledge.cli import check_store
 from knowledge.kb import KnowledgeBase
+
+pytestmark = pytest.mark.unit
 
 
 def orientation(*args: str) -> subprocess.CompletedProcess:

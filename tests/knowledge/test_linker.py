@@ -6,6 +6,8 @@ import pytest
 
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN
 
+pytestmark = pytest.mark.unit
+
 CHARGES = {"RNCP35746", "RNCP28684", "JOB.charge-de-communication-collectivite"}
 DIRECTEURS = {"MET.650", "JOB.directeur-artistique", "JOB.directeur-de-la-clientele"}
 IEP = {"FOR.1084", "FOR.1925", "FOR.2030", "FOR.2073"}

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from orientation.cli import main
 from staff.purge import purge, retention_days
 from staff.unanswered import engine_from_endpoints
-from tests.stack import Stack
 
 DAY = 86400.0
 CONVERSATIONS = {
@@ -36,44 +35,44 @@ def _backdate(engine: sa.engine.Engine, sender: str, days: float, all_but_last: 
                            {"shift": days * DAY, "sender": sender})
 
 
-def test_purge_deletes_only_old_conversations(tmp_path, kb_path, capsys) -> None:
-    stack = Stack(tmp_path, kb_path).start()
-    try:
-        for sender, messages in CONVERSATIONS.items():
-            for text in messages:
-                assert stack.say(sender, text)
-        endpoints = tmp_path / "endpoints.yml"
-        engine = engine_from_endpoints(endpoints)
-        _backdate(engine, "ancienne-1", 400)
-        _backdate(engine, "ancienne-2", 91)
-        _backdate(engine, "presque-ancienne", 89)
-        _backdate(engine, "mixte", 200, all_but_last=True)
-        before = _counts(engine)
-        assert set(CONVERSATIONS) <= set(before)
+@pytest.mark.e2e
+def test_purge_deletes_only_old_conversations(shared_stack, capsys) -> None:
+    """On the session's stack: the other tests' conversations are recent, and counted before and after."""
+    stack = shared_stack
+    for sender, messages in CONVERSATIONS.items():
+        for text in messages:
+            assert stack.say(sender, text)
+    endpoints = stack.db.parent / "endpoints.yml"
+    engine = engine_from_endpoints(endpoints)
+    _backdate(engine, "ancienne-1", 400)
+    _backdate(engine, "ancienne-2", 91)
+    _backdate(engine, "presque-ancienne", 89)
+    _backdate(engine, "mixte", 200, all_but_last=True)
+    before = _counts(engine)
+    assert set(CONVERSATIONS) <= set(before)
 
-        assert main(["purge", "--jours", "90", "--simulation", "--endpoints", str(endpoints)]) == 0
-        assert "2 conversation(s) à supprimer" in capsys.readouterr().out
-        assert _counts(engine) == before
+    assert main(["purge", "--jours", "90", "--simulation", "--endpoints", str(endpoints)]) == 0
+    assert "2 conversation(s) à supprimer" in capsys.readouterr().out
+    assert _counts(engine) == before
 
-        assert main(["purge", "--jours", "90", "--endpoints", str(endpoints)]) == 0
-        old_events = before["ancienne-1"] + before["ancienne-2"]
-        assert f"2 conversation(s) supprimée(s), {old_events} événement(s)" in capsys.readouterr().out
-        after = _counts(engine)
-        assert "ancienne-1" not in after and "ancienne-2" not in after
-        assert after == {k: v for k, v in before.items() if not k.startswith("ancienne-")}
+    assert main(["purge", "--jours", "90", "--endpoints", str(endpoints)]) == 0
+    old_events = before["ancienne-1"] + before["ancienne-2"]
+    assert f"2 conversation(s) supprimée(s), {old_events} événement(s)" in capsys.readouterr().out
+    after = _counts(engine)
+    assert "ancienne-1" not in after and "ancienne-2" not in after
+    assert after == {k: v for k, v in before.items() if not k.startswith("ancienne-")}
 
-        assert main(["purge", "--jours", "90", "--endpoints", str(endpoints)]) == 0  # nothing left to do
-        assert "0 conversation(s) supprimée(s), 0 événement(s)" in capsys.readouterr().out
+    assert main(["purge", "--jours", "90", "--endpoints", str(endpoints)]) == 0  # nothing left to do
+    assert "0 conversation(s) supprimée(s), 0 événement(s)" in capsys.readouterr().out
 
-        # The kept conversation goes on where it was: the follow-up still knows the job.
-        assert "bac + 5" in "\n".join(m.get("text", "") for m in stack.say("recente", "et quelles études faut-il faire ?"))
-        # A purged conversation starts again from nothing, and still works.
-        assert stack.say("ancienne-1", "bonjour")
-        assert _counts(engine)["ancienne-1"] > 0
-    finally:
-        stack.stop()
+    # The kept conversation goes on where it was: the follow-up still knows the job.
+    assert "bac + 5" in "\n".join(m.get("text", "") for m in stack.say("recente", "et quelles études faut-il faire ?"))
+    # A purged conversation starts again from nothing, and still works.
+    assert stack.say("ancienne-1", "bonjour")
+    assert _counts(engine)["ancienne-1"] > 0
 
 
+@pytest.mark.unit
 def test_purge_of_an_empty_store_and_bad_limits(tmp_path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'vide.db'}")
     assert purge(engine, 90).conversations == 0  # no events table yet: nothing to do
@@ -83,6 +82,7 @@ def test_purge_of_an_empty_store_and_bad_limits(tmp_path) -> None:
         main(["purge", "--jours", "0"])
 
 
+@pytest.mark.unit
 def test_purge_boundary_with_a_fixed_clock(tmp_path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'store.db'}")
     now = time.time()
@@ -98,6 +98,7 @@ def test_purge_boundary_with_a_fixed_clock(tmp_path) -> None:
     assert _counts(engine) == {"b": 1, "c": 1}
 
 
+@pytest.mark.unit
 def test_retention_default_comes_from_the_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("ORIENTATION_RETENTION_JOURS", raising=False)
     monkeypatch.delenv("ORIENTATION_SETTINGS", raising=False)

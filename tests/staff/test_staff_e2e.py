@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from stack import Stack
-from staff.auth import hash_password
-
-PASSWORD = "mot-de-passe-du-personnel"
+from tests import ROOT
+from tests.stack import STAFF_PASSWORD as PASSWORD
+from tests.stack import Stack
 
 
 @pytest.fixture(scope="module")
-def stack(kb_path, tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("staff"), kb_path,
-                    extra_env={"STAFF_PASSWORD_HASH": hash_password(PASSWORD)}).start()
-    yield running
-    running.stop()
+def stack(shared_stack):
+    return shared_stack  # the session's stack (tests/conftest.py), its console protected by PASSWORD
+
+
+def only_conversations_of(stack: Stack, senders: list[str], workdir: Path) -> Path:
+    """An endpoints file for a copy of the stack's conversation store holding only `senders`' conversations
+    (the session's stack also holds the other tests')."""
+    copy = workdir / "conversations.db"
+    with sqlite3.connect(stack.db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        target.execute(f"DELETE FROM events WHERE sender_id NOT IN ({', '.join('?' * len(senders))})", senders)
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{copy}"\n', encoding="utf-8")
+    return endpoints
 
 
 def orientation(*args: str, env_password: str = PASSWORD) -> subprocess.CompletedProcess:
@@ -43,6 +52,7 @@ def get(url: str, password: str | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+@pytest.mark.e2e
 def test_staff_console_refuses_a_wrong_password(stack):
     assert get(f"{stack.base}/console/")[0] == 401
     assert get(f"{stack.base}/console/", "pas-le-bon")[0] == 401
@@ -51,6 +61,7 @@ def test_staff_console_refuses_a_wrong_password(stack):
     assert status == 200 and "Console du personnel" in page
 
 
+@pytest.mark.e2e
 def test_staff_faq_check_report_and_exit_code(stack, tmp_path):
     csv = tmp_path / "faq.csv"
     csv.write_text("question;attendu;interdit\n"
@@ -67,6 +78,7 @@ def test_staff_faq_check_report_and_exit_code(stack, tmp_path):
     assert "Source : France Compétences, RNCP28684" in html
 
 
+@pytest.mark.e2e
 def test_staff_faq_wrong_password_is_a_clear_error(stack, tmp_path):
     csv = tmp_path / "faq.csv"
     csv.write_text("question,attendu\nbonjour,assistant\n", encoding="utf-8")
@@ -74,6 +86,7 @@ def test_staff_faq_wrong_password_is_a_clear_error(stack, tmp_path):
     assert done.returncode == 2 and "mot de passe" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.e2e
 def test_staff_unanswered_report_groups_real_conversations(stack, tmp_path):
     questions = {
         "eleve-a": ["quelles études pour devenir boulanger ?", "que fait un dircom ?"],
@@ -84,7 +97,7 @@ def test_staff_unanswered_report_groups_real_conversations(stack, tmp_path):
     for sender, messages in questions.items():
         for message in messages:
             stack.say(sender, message)
-    endpoints = stack.db.parent / "endpoints.yml"
+    endpoints = only_conversations_of(stack, list(questions), tmp_path)
     out = tmp_path / "questions.html"
     done = orientation("rapport", "--depuis", "7j", "--sortie", str(out), "--endpoints", str(endpoints))
     assert done.returncode == 0, done.stderr
@@ -97,7 +110,19 @@ def test_staff_unanswered_report_groups_real_conversations(stack, tmp_path):
         assert private not in html
 
 
+@pytest.mark.unit
 def test_staff_report_masks_contact_details():
     from staff.unanswered import mask
     assert mask("écris à jean.dupont@example.fr ou au 06 12 34 56 78, RNCP35746") == \
         "écris à [e-mail masqué] ou au [numéro masqué], RNCP35746"
+
+
+@pytest.mark.e2e
+def test_staff_shipped_faq_passes(stack):
+    """faq/exemple.csv, the FAQ shipped with the assistant, played through the console of the session's stack
+    (what `make faq` checks on a private stack); its report is build/rapports/faq.html."""
+    report = ROOT / "build" / "rapports" / "faq.html"
+    done = orientation("faq", "check", str(ROOT / "faq" / "exemple.csv"), "--url", stack.base, "--quiet",
+                       "--report", str(report))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " passed, 0 failed" in done.stdout and report.exists()

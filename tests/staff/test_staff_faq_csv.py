@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from tests import ROOT
 from staff.faq import FaqError, FaqRow, conversations, judge, read_faq
+
+pytestmark = pytest.mark.unit
 
 
 def write(tmp_path, text: str, bom: bool = False):

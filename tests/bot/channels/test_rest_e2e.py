@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from stack import Stack
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def stack(kb_path, tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("stack"), kb_path).start()
-    yield running
-    assert running.stop() == 0  # Ctrl-C stops everything cleanly
+def stack(shared_stack):
+    return shared_stack  # the session's stack (tests/conftest.py), which checks that Ctrl-C stops it cleanly
 
 
 def texts(replies: list[dict]) -> str:

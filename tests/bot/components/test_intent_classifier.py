@@ -22,8 +22,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.intent_classifier import MODEL_FILE, LinearIntentClassifier
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 
 
@@ -75,6 +75,7 @@ def classify(featuriser):
     return lambda component, texts: component.process(featuriser.messages(texts))
 
 
+@pytest.mark.model
 def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, trained, classify):
     component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
     held_out = nlu_data(ROOT / "tests" / "nlu_holdout.yml").intent_examples
@@ -83,6 +84,7 @@ def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, tra
     assert len(held_out) >= 250 and right / len(held_out) >= 0.95
 
 
+@pytest.mark.model
 def test_ranking_is_sorted_calibrated_and_capped(storage, trained, classify):
     component = LinearIntentClassifier.load({"ranking_length": 5}, storage, trained, CONTEXT)
     for message in classify(component, ["quelles etudes pour devenir infirmiere", "", "asdfgh qwerty"]):
@@ -94,6 +96,7 @@ def test_ranking_is_sorted_calibrated_and_capped(storage, trained, classify):
     assert studies.get(INTENT)["name"] == "ask_studies" and studies.get(INTENT)["confidence"] > 0.5
 
 
+@pytest.mark.model
 def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained, classify):
     component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
     text = "quelles études faut-il pour devenir directrice de communication ?"
@@ -103,12 +106,14 @@ def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained,
     assert with_vector["confidence"] != without["confidence"]
 
 
+@pytest.mark.unit
 def test_untrained_component_leaves_messages_unchanged(tmp_path, classify):
     component = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("missing"), CONTEXT)
     message = classify(component, ["bonjour"])[0]
     assert message.get(INTENT) is None and message.get(INTENT_RANKING_KEY) is None
 
 
+@pytest.mark.unit
 def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("tampered")
     with storage.write_to(resource) as folder:
@@ -117,11 +122,17 @@ def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
         LinearIntentClassifier.load({}, storage, resource, CONTEXT)
 
 
+@pytest.mark.unit
 def test_loading_skops_keeps_the_log_level_rasa_set():
     """Importing skops.io sets the root logger to WARNING (numpy.distutils): Rasa's log went silent."""
     script = ("import logging, sys; logging.basicConfig(level=logging.INFO); "
               "from bot.components.intent_classifier import skops_io; "
               "skops_io() if sys.argv[1] == 'ours' else __import__('skops.io'); print(logging.getLogger().level)")
-    levels = {way: subprocess.run([sys.executable, "-c", script, way], capture_output=True, text=True, check=True,
-                                  cwd=ROOT).stdout.split()[-1] for way in ("ours", "plain")}
+    runs = {way: subprocess.Popen([sys.executable, "-c", script, way], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, cwd=ROOT) for way in ("ours", "plain")}  # both at once: 2 cores
+    levels = {}
+    for way, proc in runs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+        levels[way] = out.split()[-1]
     assert levels == {"ours": "20", "plain": "30"}

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from bench import procfs
 from bot.server import launcher
-from stack import Stack
+from tests.stack import Stack
 
 FRIENDLY = "Je rencontre un petit souci technique, réessaie dans un instant."
 RESTART_DELAY = 20  # seconds the launcher waits before restarting the action server (the outage window)
@@ -64,23 +65,9 @@ def say(stack: Stack, sender: str, text: str, timeout: float = 120) -> str:
     raise AssertionError("toujours 429")
 
 
-def children(parent: int) -> dict[int, str]:
-    """pid → command line of the processes whose parent is `parent`."""
-    out = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[1]) == parent and stat[0] != "Z":
-                out[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError):
-            continue
-    return out
-
-
 def child(stack: Stack, marker: str) -> int:
-    [pid] = [pid for pid, cmd in children(stack.proc.pid).items() if marker in cmd]
+    """The launcher's one living child whose command line holds `marker`."""
+    [pid] = [pid for pid in procfs.children(stack.proc.pid) if marker in " ".join(procfs.cmdline(pid))]
     return pid
 
 
@@ -139,6 +126,7 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 # -- the launcher's commands (no stack) ----------------------------------------------------------
+@pytest.mark.unit
 def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
     env = {"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}
     cmds = dict(launcher.commands(env))
@@ -152,12 +140,14 @@ def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
     assert "s3cret" not in launcher.shown(rasa) and launcher.shown(rasa).endswith("--auth-token=***")
 
 
+@pytest.mark.unit
 def test_faults_launcher_runs_rasa_through_our_patches():
     rasa = dict(launcher.commands({"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}))["rasa"]
     assert rasa[1:4] == ["-m", "bot.server.rasa_server", "run"]  # Rasa's CLI, with bot/server/rasa_server.py's patches
     assert rasa[rasa.index("--port") + 1] == "5005"
 
 
+@pytest.mark.unit
 def test_faults_launcher_passes_a_token_starting_with_a_dash_as_one_argument():
     """`rasa run --auth-token -abc` exits (argparse takes -abc for an option); --auth-token=-abc does not."""
     rasa = dict(launcher.commands({"RASA_PORT": "5005", "ACTIONS_PORT": "5055", "RASA_API_TOKEN": "-abc"}))["rasa"]
@@ -171,6 +161,7 @@ def test_faults_launcher_passes_a_token_starting_with_a_dash_as_one_argument():
 
 
 # -- the stack -----------------------------------------------------------------------------------
+@pytest.mark.e2e
 def test_faults_services_listen_on_loopback_only(stack):
     child(stack, "bot.server.actions_server")  # the launcher started ours
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.actions_port}/health", timeout=10) as response:
@@ -182,6 +173,7 @@ def test_faults_services_listen_on_loopback_only(stack):
                                                     errno.EAGAIN), f"{address}:{port} accepte une connexion"
 
 
+@pytest.mark.e2e
 def test_faults_rasa_http_api_is_off_without_token(stack):
     assert http_status(f"{stack.base}/model/parse", {"text": "bonjour"}) in (403, 404)
     say(stack, "faults-api", "bonjour")
@@ -191,6 +183,7 @@ def test_faults_rasa_http_api_is_off_without_token(stack):
     assert http_status(f"{stack.base}/webhooks/rest/") == 200  # the server itself is up
 
 
+@pytest.mark.e2e
 def test_faults_action_server_killed_then_back(stack):
     sender = "faults-actions"
     assert "Directeur de communication" in say(stack, sender, "que fait un directeur de communication ?")
@@ -211,6 +204,7 @@ def test_faults_action_server_killed_then_back(stack):
     assert "Redémarrage du serveur d'actions" in log
 
 
+@pytest.mark.e2e
 def test_faults_tracker_store_locked_logs_and_still_answers(stack):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys\n"
@@ -237,6 +231,7 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
         assert db.execute("SELECT count(*) FROM events WHERE sender_id = 'faults-lock-after'").fetchone()[0] > 0
 
 
+@pytest.mark.e2e
 def test_faults_rasa_killed_and_restarted_keeps_the_conversation(stack, workdir, kb_path):
     sender = "faults-rasa"
     assert "Chef de publicité." in say(stack, sender, "que fait un chef de pub ?")

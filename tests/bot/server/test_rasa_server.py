@@ -27,8 +27,8 @@ import yaml
 
 from bot.server import rasa_server
 from bot.server.rasa_server import ALL, ENV, apply_patches, restore_originals, selected
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "orientation.tar.gz"
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 
@@ -42,6 +42,7 @@ def patches():
 
 # -- choosing the patches -----------------------------------------------------------------------------
 
+@pytest.mark.unit
 def test_patches_are_chosen_by_the_environment_variable() -> None:
     assert ALL == ("json", "spacy", "diet", "sqlite")
     assert selected(None) == selected("") == selected(" all ") == selected("ALL") == ALL  # the default
@@ -51,6 +52,7 @@ def test_patches_are_chosen_by_the_environment_variable() -> None:
     assert selected("all,json") == ALL
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value, named", [("jsn", "jsn"), ("json,bogus", "bogus"), ("none,json", "none")])
 def test_an_unknown_patch_name_is_a_clear_error(value: str, named: str, monkeypatch, capsys) -> None:
     with pytest.raises(ValueError, match=ENV) as error:
@@ -61,17 +63,25 @@ def test_an_unknown_patch_name_is_a_clear_error(value: str, named: str, monkeypa
     assert f"Erreur : {ENV}" in capsys.readouterr().err
 
 
+def run_at_once(*commands: tuple[list[str], dict[str, str]]) -> list[subprocess.CompletedProcess]:
+    """Runs the (command, environment) pairs side by side (2 cores), as subprocess.run would one by one."""
+    procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for command, env in commands]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    return [subprocess.CompletedProcess(p.args, p.returncode, *out) for p, out in zip(procs, outputs)]
+
+
+@pytest.mark.unit
 def test_the_command_behaves_like_the_rasa_executable_and_logs_the_patches() -> None:
     env_none = {**os.environ, ENV: "none", "RASA_TELEMETRY_ENABLED": "false"}
-    plain = subprocess.run([str(Path(sys.executable).with_name("rasa")), "--version"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=300, env=env_none)
-    ours = subprocess.run(rasa_server.command(sys.executable, "--version"), cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**env_none, ENV: "sqlite,json"})
+    plain, ours = run_at_once(([str(Path(sys.executable).with_name("rasa")), "--version"], env_none),
+                              (rasa_server.command(sys.executable, "--version"), {**env_none, ENV: "sqlite,json"}))
     assert plain.returncode == ours.returncode == 0
     assert "Rasa Version      :         3.6.21" in ours.stdout and ours.stdout == plain.stdout
     assert "INFO     orientation.rasa_server  - Correctifs de Rasa appliqués : json, sqlite." in ours.stderr
 
 
+@pytest.mark.unit
 def test_the_commands_are_recognised_as_rasa_servers() -> None:
     assert rasa_server.command("/v/bin/python", "run", "--port", "1") == ["/v/bin/python", "-m", "bot.server.rasa_server",
                                                                         "run", "--port", "1"]
@@ -81,6 +91,7 @@ def test_the_commands_are_recognised_as_rasa_servers() -> None:
     assert not rasa_server.is_rasa_server(["/v/bin/python", "-m", "bot.server.actions_server", "--port", "1"])
 
 
+@pytest.mark.unit
 def test_apply_is_idempotent_and_a_changed_target_is_skipped_with_a_warning(patches, monkeypatch, caplog) -> None:
     from rasa.core.actions.action import RemoteAction
 
@@ -128,6 +139,7 @@ def outcome(validate, action, answer):
         return ("ValidationError", error.message, list(error.absolute_path), error.validator, str(error))
 
 
+@pytest.mark.unit
 def test_json_patch_validates_like_rasa(patches) -> None:
     from rasa.core.actions.action import RemoteAction
 
@@ -169,6 +181,7 @@ def new_tracker(sender: str):
         ActionExecuted("action_listen")])
 
 
+@pytest.mark.unit
 def test_sqlite_patch_keeps_one_connection_in_wal_mode(patches, tmp_path) -> None:
     import sqlalchemy as sa
     from rasa.core.tracker_store import SQLTrackerStore
@@ -205,6 +218,7 @@ def test_sqlite_patch_keeps_one_connection_in_wal_mode(patches, tmp_path) -> Non
     assert journal_mode(other) == "delete" and journal_mode(tmp_path / "plain.db") == "delete"
 
 
+@pytest.mark.unit
 def test_sqlite_patch_leaves_postgresql_to_rasa(patches, monkeypatch) -> None:
     import rasa.core.tracker_store as tracker_store
     from rasa.core.tracker_store import SQLTrackerStore
@@ -279,6 +293,7 @@ def assert_same(a, b, where: str = "") -> None:
         assert a == b, where
 
 
+@pytest.mark.model
 def test_the_model_parses_the_same_without_and_with_the_patches(tmp_path) -> None:
     assert MODEL.exists(), f"modèle absent ({MODEL}) : lancez « make model »"
     model = tmp_path / "orientation.tar.gz"

@@ -13,8 +13,9 @@ from knowledge.importers import ImportFormatError, Skip, onisep_formations, onis
 from knowledge.importers.html_text import html_blocks, html_to_text
 from knowledge.model import Appellation, CentreInteret, CodeRome, Formation, FormationRef, Metier
 from knowledge.parsers import onisep_md
+from tests import SOURCES
 
-from conftest import SOURCES
+pytestmark = pytest.mark.unit
 
 FIX = Path(__file__).parent / "fixtures" / "onisep"
 SEED_650 = SOURCES / "onisep-fiche-metier-MET.650-directeur-communication.md"

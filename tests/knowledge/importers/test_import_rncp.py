@@ -11,10 +11,13 @@ from knowledge.importers.rncp_xml import html_lines, iter_records
 from knowledge.model import Certification, CodeRome
 from knowledge.parsers import rncp_web
 from knowledge.parsers.rncp_common import VOIE_LABELS
+from tests import SOURCES
+
+pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rncp"
 EXPORT = FIXTURES / "export-fiches-rncp-v4-1.xml"
-SEED = Path(__file__).resolve().parents[1] / "knowledge" / "sources" / "rncp35746-charge-communication-cross-media.txt"
+SEED = SOURCES / "rncp35746-charge-communication-cross-media.txt"
 
 
 def certifications(path: Path = EXPORT, **kwargs) -> dict[str, Certification]:

@@ -10,6 +10,8 @@ from knowledge.importers import ImportFormatError, Skip
 from knowledge.importers.rome_csv import iter_records
 from knowledge.model import CodeRome
 
+pytestmark = pytest.mark.unit
+
 FIXTURES = Path(__file__).parent / "fixtures" / "rome"
 CODES = FIXTURES / "unix_referentiel_code_rome_v460_utf8.csv"
 APPELLATIONS = FIXTURES / "unix_referentiel_appellation_v460_utf8.csv"

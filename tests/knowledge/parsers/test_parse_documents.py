@@ -9,8 +9,9 @@ import yaml
 from knowledge.model import CentreInteret, Formation, Metier, Secteur
 from knowledge.parsers import note_secteur, onisep_md, texte_metier
 from knowledge.parsers.errors import ParseError
+from tests import SOURCES
 
-from conftest import SOURCES
+pytestmark = pytest.mark.unit
 
 MANIFEST = {e["format"]: e for e in yaml.safe_load((SOURCES / "manifest.yml").read_text())}
 ONISEP = SOURCES / "onisep-fiche-metier-MET.650-directeur-communication.md"

@@ -12,8 +12,10 @@ import pytest
 from knowledge.model import Certification, CodeRome, StatistiqueAnnuelle
 from knowledge.parsers import rncp_legacy, rncp_web
 from knowledge.parsers.errors import ParseError
+from tests import SOURCES
 
-SOURCES = Path(__file__).resolve().parent.parent / "knowledge" / "sources"
+pytestmark = pytest.mark.unit
+
 WEB = SOURCES / "rncp35746-charge-communication-cross-media.txt"
 LEGACY = SOURCES / "rncp-fiche-28684-charge-communication-360.txt"
 META_WEB = {"file": WEB.name, "format": "rncp_web", "publisher": "France Compétences",

@@ -1,7 +1,8 @@
 """Bad input against the real stack (launcher → actions + Rasa), shared by the REST and web chat tests.
 
-Rasa reaches the action server through `ActionProxy`, a pass-through the tests can switch to « down »
-(Rasa then stays silent) or « broken » (its answer makes Rasa raise): nothing else is faked.
+Both run on one stack, `proxied_stack` (tests/conftest.py): Rasa reaches the action server through an
+`ActionProxy` (tests/stack.py), a pass-through the tests can switch to « down » (Rasa then stays silent) or
+« broken » (its answer makes Rasa raise): nothing else is faked. Each channel has its own senders.
 """
 
 from __future__ import annotations
@@ -9,80 +10,22 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pytest
 
-from stack import Stack, free_port
+from tests.stack import ActionProxy, Stack
 
 STUDIES = "quelles études pour devenir directrice de communication ?"
 ANSWER = "Pour devenir directrice de communication"  # how the answer to STUDIES starts
 HICCUP = "Je rencontre un petit souci technique, réessaie dans un instant."
 FRENCH = re.compile(r"\b(je|tu|de|la|le|les|une?|pas|pour|ma|ta|ton|ce|est|et|dans|avec|sur|à)\b", re.IGNORECASE)
 SQL = "'; DROP TABLE events; --"
-# An action result that passes Rasa's schema but makes Rasa raise after the action (an unknown form).
-BROKEN = {"events": [{"event": "active_loop", "name": "formulaire_inexistant"}], "responses": []}
-
-
-class ActionProxy:
-    """Forwards Rasa's calls to the real action server; `mode` « down » answers 502, « broken » a bad result."""
-
-    def __init__(self) -> None:
-        self.port, self.target, self.mode = free_port(), free_port(), "up"
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if proxy.mode == "down":
-                    status, out = 502, b""
-                elif proxy.mode == "broken":
-                    status, out = 200, json.dumps(BROKEN).encode()
-                else:
-                    request = urllib.request.Request(f"http://127.0.0.1:{proxy.target}{self.path}", body,
-                                                     {"Content-Type": "application/json"})
-                    try:
-                        with urllib.request.urlopen(request, timeout=120) as r:
-                            status, out = r.status, r.read()
-                    except urllib.error.HTTPError as e:
-                        status, out = e.code, e.read()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stack(self, workdir: Path, kb_path: Path) -> Stack:
-        """The real stack, its Rasa calling the action server through this proxy."""
-        endpoints = workdir / "endpoints-proxy.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.db"}"\n')
-        return Stack(workdir, kb_path, extra_env={"ACTIONS_PORT": str(self.target),
-                                                   "ORIENTATION_ENDPOINTS": str(endpoints)})
-
-    @contextmanager
-    def switched(self, mode: str) -> Iterator[None]:
-        """The action server « down » or « broken » for the duration of the block."""
-        self.mode = mode
-        try:
-            yield
-        finally:
-            self.mode = "up"
 
 
 def post(url: str, payload: Any = None, raw: Optional[bytes] = None,
@@ -208,19 +151,14 @@ class Chat:
             assert headers[key] == value, (key, headers[key])
 
 
-def fixtures(workdir: str, **channel: Any):
-    """Module-scoped `chat` (a `Chat` on its own proxied stack) and `bystander` fixtures, for
+def fixtures(**channel: Any):
+    """Module-scoped `chat` (a `Chat` on the session's proxied stack) and `bystander` fixtures, for
     `chat, bystander = fixtures(...)`; `channel` holds the `Chat` fields after stack and proxy."""
 
     @pytest.fixture(scope="module")
-    def chat(kb_path, tmp_path_factory):
-        proxy = ActionProxy()
-        try:
-            stack = proxy.stack(tmp_path_factory.mktemp(workdir), kb_path).start()
-            yield Chat(stack, proxy, **channel)
-            assert stack.stop() == 0
-        finally:
-            proxy.server.shutdown()
+    def chat(proxied_stack):
+        stack, proxy = proxied_stack
+        return Chat(stack, proxy, **channel)
 
     @pytest.fixture(scope="module")
     def bystander(chat):

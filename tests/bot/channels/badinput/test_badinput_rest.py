@@ -1,14 +1,17 @@
-"""Bad input on the REST channel (bot/channels/rest.py), against the real stack; shared parts in tests/badinput.py."""
+"""Bad input on the REST channel (bot/channels/rest.py), against the real stack; shared parts in checks.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from badinput import (HICCUP, HOSTILE, check_broken, check_burst, check_cleaned_text, check_error,
-                      check_hostile, check_html_as_text, check_per_ip, check_silent_turn, check_sql_keeps_tracker,
-                      check_still_answers, fixtures, texts)
+from tests.bot.channels.badinput.checks import (HICCUP, HOSTILE, check_broken, check_burst, check_cleaned_text,
+                                                check_error, check_hostile, check_html_as_text, check_per_ip,
+                                                check_silent_turn, check_sql_keeps_tracker, check_still_answers,
+                                                fixtures, texts)
 
-chat, bystander = fixtures("badinput-rest", path="/webhooks/rest/webhook", prefix="bad-")
+pytestmark = pytest.mark.e2e
+
+chat, bystander = fixtures(path="/webhooks/rest/webhook", prefix="bad-")
 
 
 @pytest.mark.parametrize("name, case, expected", HOSTILE, ids=[c[0] for c in HOSTILE])

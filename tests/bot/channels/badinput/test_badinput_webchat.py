@@ -1,6 +1,6 @@
 """Bad input on the web chat webhook (bot/channels/webchat/channel.py + bot/channels/guard.py), against the real stack.
 
-Same hostile table, proxy and checks as tests/test_badinput_rest.py (tests/badinput.py), plus the web chat's
+Same hostile table, proxy and checks as test_badinput_rest.py (checks.py), plus the web chat's
 own sender rules and cap.
 """
 
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from badinput import (HICCUP, HOSTILE, check_broken, check_burst, check_cleaned_text, check_hostile,
-                      check_html_as_text, check_per_ip, check_silent_turn, check_sql_keeps_tracker,
-                      check_still_answers, fixtures)
+from tests.bot.channels.badinput.checks import (HICCUP, HOSTILE, check_broken, check_burst, check_cleaned_text,
+                                                check_hostile, check_html_as_text, check_per_ip, check_silent_turn,
+                                                check_sql_keeps_tracker, check_still_answers, fixtures)
+
+pytestmark = pytest.mark.e2e
 
 HOSTILE_WEBCHAT = HOSTILE + [
     ("sender-court", {"json": {"sender": "court", "message": "bonjour"}}, 400),
@@ -19,7 +21,7 @@ HOSTILE_WEBCHAT = HOSTILE + [
 ]
 
 # Senders: the web chat wants 16 to 64 letters, digits or dashes, and keeps them as « webchat-… ».
-chat, bystander = fixtures("badinput-webchat", path="/webchat/webhook", prefix="badinput-webchat-",
+chat, bystander = fixtures(path="/webchat/webhook", prefix="badinput-webchat-",
                            tracker="webchat-",
                            headers={"Content-Type": "application/json", "X-Content-Type-Options": "nosniff"})
 

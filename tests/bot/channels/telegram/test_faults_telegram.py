@@ -19,7 +19,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.channels.telegram import texts
 from bot.channels.telegram.retry import NETWORK_RETRIES, retryable
-from test_telegram_e2e import Bot, FakeTelegram, ask, message, shown
+from tests.bot.channels.telegram.test_telegram_e2e import Bot, FakeTelegram, ask, message, shown
+
+pytestmark = pytest.mark.e2e
 
 
 class FlakyTelegram(FakeTelegram):
@@ -175,7 +177,7 @@ def test_faults_telegram_5xx_retries_are_bounded_then_the_user_is_told(bot):
 
 def test_faults_telegram_rasa_429_says_too_many_messages(bot, rasa):
     from bot.channels.telegram.rasa import sender_id
-    from test_telegram_e2e import TOKEN
+    from tests.bot.channels.telegram.test_telegram_e2e import TOKEN
 
     chat = 4004
     rasa.busy.add(sender_id(chat, TOKEN))

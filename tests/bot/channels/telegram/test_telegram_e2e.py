@@ -28,10 +28,12 @@ from aiohttp import web
 
 from bot.channels.telegram import texts
 from bot.channels.telegram.rasa import sender_id
-from stack import Stack, free_port
-from test_telegram_render import telegram_text
+from tests.stack import free_port
+from tests.bot.channels.telegram.test_telegram_render import telegram_text
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.e2e
+
 TOKEN = "123456789:AAH-fake_test_token-e2e"
 KNOWN = {"getMe", "deleteWebhook", "setWebhook", "setMyCommands", "getUpdates", "sendMessage",
          "sendChatAction", "answerCallbackQuery"}
@@ -222,10 +224,8 @@ class Bot:
 
 
 @pytest.fixture(scope="module")
-def stack(kb_path, tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("stack"), kb_path).start()
-    yield running
-    running.stop()
+def stack(shared_stack):
+    return shared_stack  # the session's stack (tests/conftest.py)
 
 
 def _bot(tmp_path_factory, rasa_url: str, name: str, ready: str = "getUpdates", stop: int = signal.SIGINT,
@@ -287,18 +287,19 @@ def test_telegram_start_and_help(bot):
 
 
 def test_telegram_question_gets_the_sourced_answer(bot, stack):
+    chat = 917_351_002  # distinctive: the conversation store is shared with other tests (uuids, numbers)
     since = bot.fake.mark()
-    [reply] = ask(bot, 1002, message(1002, "quelles études pour devenir directrice de communication ?"))
+    [reply] = ask(bot, chat, message(chat, "quelles études pour devenir directrice de communication ?"))
     text = shown(reply)
     assert text.startswith("Pour devenir directrice de communication") and "bac + 5" in text
     assert text.endswith("\nSource : Onisep, fiche MET.650")
     assert reply["text"].endswith("\n<i>Source : Onisep, fiche MET.650</i>")
     assert "reply_markup" not in reply
-    bot.fake.wait("sendChatAction", since, chat_id=1002, action="typing")  # « typing… » while Rasa works
+    bot.fake.wait("sendChatAction", since, chat_id=chat, action="typing")  # « typing… » while Rasa works
     # The conversation is stored in Rasa under a hashed id, never the raw chat id.
     with sqlite3.connect(stack.db) as db:
         senders = {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
-    assert sender_id(1002, TOKEN) in senders and not any("1002" in s for s in senders)
+    assert sender_id(chat, TOKEN) in senders and not any(str(chat) in s for s in senders)
 
 
 def test_telegram_button_press_goes_back_to_rasa(bot):

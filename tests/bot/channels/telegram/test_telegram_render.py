@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -18,8 +17,10 @@ from bot.channels.telegram.buttons import MAX_CALLBACK_BYTES, PayloadStore, keyb
 from bot.channels.telegram.rasa import RasaClient, RasaUnavailable, sender_id
 from bot.channels.telegram.render import BUTTONS_PROMPT, MAX_LENGTH, Button, render, split_text, utf16_len
 from bot.channels.telegram.settings import DEFAULT_RASA_URL, ConfigError, Settings
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.unit
+
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
                  "code", "pre", "blockquote", "tg-emoji"}
 TELEGRAM_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}

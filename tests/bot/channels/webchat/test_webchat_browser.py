@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from stack import Stack, free_port
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.browser
+
 OUTPUT = ROOT / "tests" / "output"
 AXE = ROOT / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -44,51 +43,12 @@ STORED = """() => {
 
 
 # -- fixtures ------------------------------------------------------------------------------------------
-class SchoolSite:
-    """Another origin's page that embeds the widget with its one tag (a school's own site)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.widget_src = ""
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                body = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Collège</title>'
-                        f'<link rel="icon" href="data:,"></head><body><h1>Collège Marie-Curie</h1>'
-                        f'<script src="{site.widget_src}" data-title="Orientation au collège" defer></script>'
-                        f'</body></html>').encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}/"
-
-
 @pytest.fixture(scope="module")
-def school():
-    site = SchoolSite()
-    yield site
-    site.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def stack(kb_path, tmp_path_factory, school):
-    # only the school's 127.0.0.1 origin is allowed: the same page on « localhost » is another origin
-    env = {"WEBCHAT_ALLOWED_ORIGINS": school.url().rstrip("/")}
-    running = Stack(tmp_path_factory.mktemp("webchat-stack"), kb_path, extra_env=env).start()
-    school.widget_src = f"http://127.0.0.1:{running.rasa_port}/webchat/widget.js"
-    yield running
-    assert running.stop() == 0
+def stack(shared_stack, school):
+    """The session's stack (tests/conftest.py): only the school's 127.0.0.1 origin is allowed there, so the
+    same page on « localhost » is another origin."""
+    school.widget_src = f"http://127.0.0.1:{shared_stack.rasa_port}/webchat/widget.js"
+    return shared_stack
 
 
 @pytest.fixture(scope="module")

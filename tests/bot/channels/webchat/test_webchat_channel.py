@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
@@ -17,8 +15,11 @@ from rasa.core.run import configure_app
 from sanic import Sanic
 
 from bot.channels.webchat.channel import WebChatInput, configured_origins, normalize_origin
+from tests import ROOT
+from tests.stack import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.unit
+
 SCHOOL = "https://www.lycee-exemple.fr"
 SENDER = "0f8c2a4e-9b1d-4c3e-8f7a-1234567890ab"
 
@@ -40,12 +41,6 @@ class RecordingAgent:
                 [{"title": "<img src=x onerror=alert(2)>", "payload": "/choose_option{\"choice\": \"X\"}"}])
             return
         await out.send_text_message(message.sender_id, f"écho : {message.text}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

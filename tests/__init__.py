@@ -1,0 +1,10 @@
+"""The tests, in folders that mirror the packages they protect (tests/knowledge protects knowledge/, …).
+
+Kinds (pytest markers, exactly one per test, checked in tests/conftest.py): `unit` (pure: no model, no server
+process, no browser), `model` (needs the trained model, or trains one), `e2e` (the real stack, or the product's
+processes against fakes), `browser` (Chromium), `scaleout` (PostgreSQL, Redis, nginx)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "knowledge" / "sources"
