@@ -23,8 +23,8 @@ export TQDM_MININTERVAL := 30
 export TQDM_MAXINTERVAL := 60
 endif
 
-.PHONY: all install kb model run test unit validate stories faq crossval latency lint bench clean webchat-deps \
-	load audit scaleout-deps scaleout holdout
+.PHONY: all install kb model run test test-steps unit integration validate stories faq crossval latency lint bench \
+	clean webchat-deps load audit scaleout-deps scaleout holdout
 
 all: install kb
 
@@ -49,10 +49,11 @@ $(AXE):
 
 webchat-deps: $(CHROMIUM) $(AXE)
 
-# Scale-out profile test (tests/test_scaleout.py): Debian's PostgreSQL, Redis and nginx, installed only when
+# Scale-out profile test (tests/bench/test_scaleout.py): Debian's PostgreSQL, Redis and nginx, installed only when
 # missing (quick when present). The test runs private instances on free ports, never the system services.
+# After Chromium: apt-get runs one at a time (make -j in `make test`).
 SCALEOUT_PKGS := postgresql redis-server nginx
-scaleout-deps:
+scaleout-deps: | $(CHROMIUM)
 	@missing=$$(for p in $(SCALEOUT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installation de :" $$missing; \
@@ -80,17 +81,25 @@ run: kb model
 	$(BIN)/python -m bot.server.launcher
 
 # -- tests --------------------------------------------------------------------------------------
+# pytest tests carry one kind each (pyproject.toml, tests/conftest.py): unit, model, e2e, browser, scaleout.
 validate: install
 	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
 
-unit: kb model webchat-deps scaleout-deps
-	$(BIN)/python -m pytest -q
+# The pure unit tests: nothing but the venv (no knowledge base, model, browser or database); well under a minute.
+unit: install
+	$(BIN)/python -m pytest -q -m unit
+
+# The other pytest tests: the model's, then the end-to-end ones on one shared stack (tests/conftest.py), the web
+# chat in Chromium, the scale-out profile. The shipped FAQ (faq/exemple.csv) is checked there too.
+integration: kb model webchat-deps scaleout-deps
+	$(BIN)/python -m pytest -q -m "not unit"
 
 stories: model
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/stories
 
-# The shipped staff FAQ, played through a private copy of the assistant.
+# The shipped staff FAQ, played through a private copy of the assistant (in `make test`, through the shared
+# stack of the pytest tests: tests/staff/test_staff_e2e.py).
 faq: kb model
 	$(BIN)/orientation faq check faq/exemple.csv --start --quiet --report build/rapports/faq.html
 
@@ -99,11 +108,19 @@ holdout: model
 	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout
 	$(BIN)/python -m bench.crossval_report results/holdout --min-f1 0.90
 
-test: audit validate unit stories holdout faq
+# Every check (what CI runs on a fresh clone: ~11 min on 2 cores). Independent steps run side by side, each
+# one's output shown when it ends: the venv, the system packages and pip-audit's venv; then, while the model
+# trains, the unit tests, `rasa data validate` and the audit; then, with the model, the other pytest tests, the
+# test stories and the held-out set.
+test:
+	@echo "make test : étapes en parallèle (sortie de chacune à sa fin) ; pytest -m unit, puis -m 'not unit'"
+	@$(MAKE) --no-print-directory -j 3 --output-sync=target test-steps
+
+test-steps: audit validate unit integration stories holdout
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
 scaleout: model scaleout-deps
-	$(BIN)/python -m pytest -q tests/test_scaleout.py
+	$(BIN)/python -m pytest -q -m scaleout
 
 # Known vulnerabilities of the installed packages (pip-audit, PyPI's advisories; findings accepted with their
 # reason in audit-accepted.txt). pip-audit has its own venv: it needs CacheControl>=0.13 and packaging>=23,
@@ -112,7 +129,7 @@ scaleout: model scaleout-deps
 AUDIT_VENV := build/audit-venv
 PIP_AUDIT := $(AUDIT_VENV)/bin/pip-audit
 AUDIT_INCOMPLET ?= echec
-test: AUDIT_INCOMPLET := avertir
+test-steps: AUDIT_INCOMPLET := avertir
 
 $(PIP_AUDIT):
 	$(PYTHON310) -m venv $(AUDIT_VENV)
