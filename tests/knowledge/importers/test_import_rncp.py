@@ -1,4 +1,4 @@
-"""The RNCP XML v4.1 importer, on hand-made fixtures (tests/fixtures/rncp/)."""
+"""The RNCP XML v4.1 importer, on hand-made fixtures (fixtures/rncp/ beside this file)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ROME CSV importer, on hand-made fixtures (tests/fixtures/rome/)."""
+"""The ROME CSV importer, on hand-made fixtures (fixtures/rome/ beside this file)."""
 
 from __future__ import annotations
 
