@@ -23,8 +23,8 @@ export TQDM_MININTERVAL := 30
 export TQDM_MAXINTERVAL := 60
 endif
 
-.PHONY: all install kb model run test test-steps unit integration validate stories faq crossval latency lint bench \
-	clean webchat-deps load audit scaleout-deps scaleout holdout
+.PHONY: all install kb model run test test-steps unit integration pytest-model pytest-e2e validate stories faq crossval \
+	latency lint bench clean webchat-deps load audit scaleout-deps scaleout holdout
 
 all: install kb
 
@@ -89,10 +89,17 @@ validate: install
 unit: install
 	$(BIN)/python -m pytest -q -m unit
 
-# The other pytest tests: the model's, then the end-to-end ones on one shared stack (tests/conftest.py), the web
-# chat in Chromium, the scale-out profile. The shipped FAQ (faq/exemple.csv) is checked there too.
+# The other pytest tests: the model's, then the end-to-end ones (most on one shared stack: tests/conftest.py),
+# the web chat in Chromium, the scale-out profile. The shipped FAQ (faq/exemple.csv) is checked there too.
 integration: kb model webchat-deps scaleout-deps
 	$(BIN)/python -m pytest -q -m "not unit"
+
+# The same in two sessions that `make test` runs side by side.
+pytest-model: model
+	$(BIN)/python -m pytest -q -m model
+
+pytest-e2e: kb model webchat-deps scaleout-deps
+	$(BIN)/python -m pytest -q -m "e2e or browser or scaleout"
 
 stories: model
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -109,14 +116,15 @@ holdout: model
 	$(BIN)/python -m bench.crossval_report results/holdout --min-f1 0.90
 
 # Every check (what CI runs on a fresh clone: ~11 min on 2 cores). Independent steps run side by side, each
-# one's output shown when it ends: the venv, the system packages and pip-audit's venv; then, while the model
-# trains, the unit tests, `rasa data validate` and the audit; then, with the model, the other pytest tests, the
-# test stories and the held-out set.
+# one's output shown when it ends (so tqdm writes lines, not bars): the venv, the system packages and pip-audit's
+# venv; then, while the model trains (about 1.2 of the 2 cores), the unit tests, `rasa data validate` and the
+# audit; then, with the model, the end-to-end tests, the model's tests, the test stories and the held-out set.
+# The order of test-steps is the order make starts them in: the longest chain first.
 test:
-	@echo "make test : étapes en parallèle (sortie de chacune à sa fin) ; pytest -m unit, puis -m 'not unit'"
-	@$(MAKE) --no-print-directory -j 3 --output-sync=target test-steps
+	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, -m model, -m 'e2e or …')"
+	@$(MAKE) --no-print-directory -j 4 --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 test-steps
 
-test-steps: audit validate unit integration stories holdout
+test-steps: pytest-e2e pytest-model stories holdout unit validate audit
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
 scaleout: model scaleout-deps

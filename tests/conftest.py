@@ -3,9 +3,10 @@
 - `kb_path` / `kb`: a knowledge base built from the real sources into a temporary store.
 - `shared_stack`: the real stack (launcher → action server + Rasa) shared by every read-only end-to-end test of
   the session; `proxied_stack`: the one the bad-input tests share, its action server behind an `ActionProxy`.
-  Both boot in the background from the first test on, so they are up when the unit tests are done.
+  Both boot in the background from the first test on, while the tests that need neither run.
 - Kinds: every test carries exactly one of KINDS (pyproject.toml registers them; --strict-markers), and the
-  session runs them in that order: the fast ones first, the stacks boot meanwhile.
+  session runs them in that order, within a kind the tests that need no shared stack first: the shared stacks
+  boot meanwhile.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if wrong:
         raise pytest.UsageError("chaque test doit porter exactement une sorte parmi " + ", ".join(KINDS)
                                 + " :\n" + "\n".join(wrong))
-    items.sort(key=lambda item: KINDS.index(kind(item)))  # stable: a module keeps its order within a kind
+    # Stable sort: a module keeps its order within a kind. Within a kind, the tests with their own processes
+    # first: the shared stacks boot meanwhile.
+    items.sort(key=lambda item: (KINDS.index(kind(item)), any(name in item.fixturenames for name in EARLY)))
 
 
 @pytest.fixture(scope="session")
