@@ -119,10 +119,11 @@ holdout: model
 # one's output shown when it ends (so tqdm writes lines, not bars): the venv, the system packages and pip-audit's
 # venv; then, while the model trains (about 1.2 of the 2 cores), the unit tests, `rasa data validate` and the
 # audit; then, with the model, the end-to-end tests, the model's tests, the test stories and the held-out set.
-# The order of test-steps is the order make starts them in: the longest chain first.
+# The order of test-steps is the order make starts them in: the longest chain first. A failing step does not
+# stop the others (--keep-going): make names every failed one at the end.
 test:
 	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, -m model, -m 'e2e or …')"
-	@$(MAKE) --no-print-directory -j 4 --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 test-steps
+	@$(MAKE) --no-print-directory -j 4 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 test-steps
 
 test-steps: pytest-e2e pytest-model stories holdout unit validate audit
 

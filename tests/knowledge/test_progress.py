@@ -7,17 +7,16 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from knowledge import progress
 from knowledge.progress import progress_bar
+from tests import ROOT
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "knowledge" / "importers" / "fixtures"
 
 
 class _Stream(io.StringIO):
@@ -29,8 +28,8 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-def _run(stream: _Stream, steps: int, pause: float) -> str:
-    with progress_bar(file=stream, desc="Import rncp", unit=" enregistrements") as bar:
+def _run(stream: _Stream, steps: int, pause: float, **options) -> str:
+    with progress_bar(file=stream, desc="Import rncp", unit=" enregistrements", **options) as bar:
         for _ in range(steps):
             time.sleep(pause)
             bar.update(1)
@@ -38,7 +37,9 @@ def _run(stream: _Stream, steps: int, pause: float) -> str:
 
 
 def test_a_terminal_gets_an_animated_bar():
-    out = _run(_Stream(tty=True), 20, 0.01)
+    # tqdm's own refresh interval: `make test` sets TQDM_MININTERVAL=30 for the bars of its logs, which tqdm
+    # reads when it is first imported.
+    out = _run(_Stream(tty=True), 20, 0.01, mininterval=0.1)
     assert out.count("\r") > 2 and "Import rncp: 20 enregistrements" in out
 
 
