@@ -1,12 +1,13 @@
 """Shared fixtures and the kinds of tests.
 
 - `kb_path` / `kb`: a knowledge base built from the real sources into a temporary store.
-- `shared_stack`: the real stack (launcher → action server + Rasa) shared by every read-only end-to-end test of
-  the session; `proxied_stack`: the one the bad-input tests share, its action server behind an `ActionProxy`.
-  Both boot in the background from the first test on, while the tests that need neither run.
+- `shared_stack`: the real stack (launcher → action server + Rasa) shared by every end-to-end test of the
+  session that leaves it running as it found it; Rasa reaches its action server through an `ActionProxy`
+  (`action_proxy`), transparent until a bad-input test switches it « down » or « broken » for one request. It
+  boots in the background from the first test on, while the tests that do not need it run.
 - Kinds: every test carries exactly one of KINDS (pyproject.toml registers them; --strict-markers), and the
-  session runs them in that order, within a kind the tests that need no shared stack first: the shared stacks
-  boot meanwhile.
+  session runs them in that order, within a kind the tests that need no shared stack first: the shared stack
+  boots meanwhile.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, School
 pytest.register_assert_rewrite("tests.bot.channels.badinput.checks")
 
 KINDS = ("unit", "model", "e2e", "browser", "scaleout")  # also the order of the session
-EARLY = ("shared_stack", "proxied_stack")  # session stacks that boot while the first tests run
+EARLY = ("shared_stack",)  # session stacks that boot while the first tests run
 
 
 def kind(item: pytest.Item) -> str:
@@ -82,37 +83,29 @@ def school() -> SchoolSite:
 
 
 @pytest.fixture(scope="session")
-def _shared_stack_boot(kb_path, tmp_path_factory, school) -> Boot:
+def _shared_stack_boot(kb_path, tmp_path_factory, school):
     # The union of what its tests need: the staff console's password, the school's origin for the web chat,
-    # the default log level (the logging policy reads its log).
+    # the default log level (the logging policy reads its log), the action proxy (bad input).
     env = {"STAFF_PASSWORD_HASH": hash_password(STAFF_PASSWORD), "WEBCHAT_ALLOWED_ORIGINS": school.url().rstrip("/")}
-    stack = Stack(tmp_path_factory.mktemp("shared-stack"), kb_path, extra_env=env)
-    for variable in LOG_VARIABLES:
-        stack.env.pop(variable, None)
-    boot = Boot(stack)
-    yield boot
-    assert boot.stop() == 0
-
-
-@pytest.fixture(scope="session")
-def shared_stack(_shared_stack_boot) -> Stack:
-    """The real stack for read-only end-to-end tests: each test uses its own senders and leaves it running."""
-    return _shared_stack_boot.wait()
-
-
-@pytest.fixture(scope="session")
-def _proxied_stack_boot(kb_path, tmp_path_factory):
     proxy = ActionProxy()
     try:
-        boot = Boot(proxy.stack(tmp_path_factory.mktemp("proxied-stack"), kb_path))
+        stack = proxy.stack(tmp_path_factory.mktemp("shared-stack"), kb_path, extra_env=env)
+        for variable in LOG_VARIABLES:
+            stack.env.pop(variable, None)
+        boot = Boot(stack)
         yield boot, proxy
-        assert boot.stop() == 0
+        assert boot.stop() == 0  # Ctrl-C stops everything cleanly
     finally:
         proxy.server.shutdown()
 
 
 @pytest.fixture(scope="session")
-def proxied_stack(_proxied_stack_boot) -> tuple[Stack, ActionProxy]:
-    """A real stack whose Rasa reaches the action server through an `ActionProxy` (bad-input tests)."""
-    boot, proxy = _proxied_stack_boot
-    return boot.wait(), proxy
+def shared_stack(_shared_stack_boot) -> Stack:
+    """The real stack for end-to-end tests: each test uses its own senders and leaves it running."""
+    return _shared_stack_boot[0].wait()
+
+
+@pytest.fixture(scope="session")
+def action_proxy(_shared_stack_boot, shared_stack) -> ActionProxy:
+    """Between the shared stack's Rasa and its action server (tests/stack.py): bad-input tests break it."""
+    return _shared_stack_boot[1]

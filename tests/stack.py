@@ -1,9 +1,9 @@
 """The real stack for end-to-end tests (bot/server/stack.py), and what the tests that share one need.
 
-Read-only end-to-end tests share one stack for the whole session (`shared_stack`, tests/conftest.py); the bad-input
-tests share one whose action server sits behind an `ActionProxy` they can break (`proxied_stack`). Both start in
-the background (`Boot`) while the unit tests run. A test that kills or restarts processes, or changes the
-knowledge base under a running stack, starts its own `Stack`.
+End-to-end tests that leave the stack as they found it share one for the whole session (`shared_stack`,
+tests/conftest.py), started in the background (`Boot`) while other tests run; its action server sits behind an
+`ActionProxy` the bad-input tests can break for one request. A test that kills or restarts processes, or changes
+the knowledge base under a running stack, starts its own `Stack`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Bad input against the real stack (launcher → actions + Rasa), shared by the REST and web chat tests.
 
-Both run on one stack, `proxied_stack` (tests/conftest.py): Rasa reaches the action server through an
+Both run on the session's shared stack (tests/conftest.py), whose Rasa reaches the action server through an
 `ActionProxy` (tests/stack.py), a pass-through the tests can switch to « down » (Rasa then stays silent) or
-« broken » (its answer makes Rasa raise): nothing else is faked. Each channel has its own senders.
+« broken » (its answer makes Rasa raise) for one request: nothing else is faked. Each channel has its own
+senders.
 """
 
 from __future__ import annotations
@@ -152,13 +153,12 @@ class Chat:
 
 
 def fixtures(**channel: Any):
-    """Module-scoped `chat` (a `Chat` on the session's proxied stack) and `bystander` fixtures, for
+    """Module-scoped `chat` (a `Chat` on the session's shared stack) and `bystander` fixtures, for
     `chat, bystander = fixtures(...)`; `channel` holds the `Chat` fields after stack and proxy."""
 
     @pytest.fixture(scope="module")
-    def chat(proxied_stack):
-        stack, proxy = proxied_stack
-        return Chat(stack, proxy, **channel)
+    def chat(shared_stack, action_proxy):
+        return Chat(shared_stack, action_proxy, **channel)
 
     @pytest.fixture(scope="module")
     def bystander(chat):
