@@ -23,8 +23,8 @@ export TQDM_MININTERVAL := 30
 export TQDM_MAXINTERVAL := 60
 endif
 
-.PHONY: all install kb model run test test-steps unit integration pytest-model pytest-e2e validate stories faq crossval \
-	latency lint bench clean webchat-deps load audit scaleout-deps scaleout holdout
+.PHONY: all install kb model run test test-steps unit unit-bot unit-other integration pytest-model pytest-e2e validate \
+	stories faq crossval latency lint bench clean webchat-deps load audit scaleout-deps scaleout holdout
 
 all: install kb
 
@@ -85,9 +85,16 @@ run: kb model
 validate: install
 	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
 
-# The pure unit tests: nothing but the venv (no knowledge base, model, browser or database); well under a minute.
+# The pure unit tests: nothing but the venv (no knowledge base, model, browser or database). About 30 s: two
+# sessions side by side, as the tests of bot/ import Rasa and TensorFlow and the others hardly anything.
 unit: install
-	$(BIN)/python -m pytest -q -m unit
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target unit-bot unit-other
+
+unit-bot: install
+	$(BIN)/python -m pytest -q -m unit tests/bot
+
+unit-other: install
+	$(BIN)/python -m pytest -q -m unit --ignore=tests/bot
 
 # The other pytest tests: the model's, then the end-to-end ones (most on one shared stack: tests/conftest.py),
 # the web chat in Chromium, the scale-out profile. The shipped FAQ (faq/exemple.csv) is checked there too.
@@ -125,7 +132,7 @@ test:
 	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, -m model, -m 'e2e or …')"
 	@$(MAKE) --no-print-directory -j 4 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 test-steps
 
-test-steps: pytest-e2e pytest-model stories holdout unit validate audit
+test-steps: pytest-e2e pytest-model stories holdout unit-bot unit-other validate audit
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
 scaleout: model scaleout-deps

@@ -1,5 +1,8 @@
 """The intent classifier component, trained on the project's real NLU data, featurised by Rasa's own spaCy
-components (fr_core_news_md) as in config.yml, saved and loaded through Rasa's model storage."""
+components (fr_core_news_md) as in config.yml, saved and loaded through Rasa's model storage.
+
+Kind `model` for the whole module: every test here needs Rasa's NLU stack (and most spaCy's French vectors, or
+a training on nlu/), tens of seconds that `make unit` leaves to `make test`."""
 
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.intent_classifier import MODEL_FILE, LinearIntentClassifier
 from tests import ROOT
+
+pytestmark = pytest.mark.model
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 
@@ -75,7 +80,6 @@ def classify(featuriser):
     return lambda component, texts: component.process(featuriser.messages(texts))
 
 
-@pytest.mark.model
 def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, trained, classify):
     component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
     held_out = nlu_data(ROOT / "tests" / "nlu_holdout.yml").intent_examples
@@ -84,7 +88,6 @@ def test_reloaded_model_generalises_to_the_independent_held_out_set(storage, tra
     assert len(held_out) >= 250 and right / len(held_out) >= 0.95
 
 
-@pytest.mark.model
 def test_ranking_is_sorted_calibrated_and_capped(storage, trained, classify):
     component = LinearIntentClassifier.load({"ranking_length": 5}, storage, trained, CONTEXT)
     for message in classify(component, ["quelles etudes pour devenir infirmiere", "", "asdfgh qwerty"]):
@@ -96,7 +99,6 @@ def test_ranking_is_sorted_calibrated_and_capped(storage, trained, classify):
     assert studies.get(INTENT)["name"] == "ask_studies" and studies.get(INTENT)["confidence"] > 0.5
 
 
-@pytest.mark.model
 def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained, classify):
     component = LinearIntentClassifier.load({}, storage, trained, CONTEXT)
     text = "quelles études faut-il pour devenir directrice de communication ?"
@@ -106,14 +108,12 @@ def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained,
     assert with_vector["confidence"] != without["confidence"]
 
 
-@pytest.mark.unit
 def test_untrained_component_leaves_messages_unchanged(tmp_path, classify):
     component = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("missing"), CONTEXT)
     message = classify(component, ["bonjour"])[0]
     assert message.get(INTENT) is None and message.get(INTENT_RANKING_KEY) is None
 
 
-@pytest.mark.unit
 def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("tampered")
     with storage.write_to(resource) as folder:
@@ -122,7 +122,6 @@ def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
         LinearIntentClassifier.load({}, storage, resource, CONTEXT)
 
 
-@pytest.mark.unit
 def test_loading_skops_keeps_the_log_level_rasa_set():
     """Importing skops.io sets the root logger to WARNING (numpy.distutils): Rasa's log went silent."""
     script = ("import logging, sys; logging.basicConfig(level=logging.INFO); "
