@@ -23,8 +23,8 @@ export TQDM_MININTERVAL := 30
 export TQDM_MAXINTERVAL := 60
 endif
 
-.PHONY: all install kb model run test test-steps unit unit-bot unit-other integration pytest-model pytest-e2e validate \
-	stories faq crossval latency lint bench clean webchat-deps load audit scaleout-deps scaleout holdout
+.PHONY: all install kb model run test test-steps unit unit-bot unit-other integration pytest-nlu pytest-model \
+	pytest-e2e pytest-scaleout validate stories faq crossval latency lint bench clean webchat-deps load audit scaleout-deps scaleout holdout
 
 all: install kb
 
@@ -81,9 +81,13 @@ run: kb model
 	$(BIN)/python -m bot.server.launcher
 
 # -- tests --------------------------------------------------------------------------------------
-# pytest tests carry one kind each (pyproject.toml, tests/conftest.py): unit, model, e2e, browser, scaleout.
+# pytest tests carry one kind each (pyproject.toml, tests/conftest.py): unit, nlu, model, e2e, browser, scaleout.
+# BESIDE_TRAINING prefixes the steps that `make test` runs while the model trains (there: nice -n 10, so that the
+# training keeps its cores and the tests take what it leaves).
+BESIDE_TRAINING ?=
+
 validate: install
-	$(BIN)/rasa data validate --data nlu stories --fail-on-warnings
+	$(BESIDE_TRAINING) $(BIN)/rasa data validate --data nlu stories --fail-on-warnings
 
 # The pure unit tests: nothing but the venv (no knowledge base, model, browser or database). About 30 s: two
 # sessions side by side, as the tests of bot/ import Rasa and TensorFlow and the others hardly anything.
@@ -91,22 +95,29 @@ unit: install
 	@$(MAKE) --no-print-directory -j 2 --output-sync=target unit-bot unit-other
 
 unit-bot: install
-	$(BIN)/python -m pytest -q -m unit tests/bot
+	$(BESIDE_TRAINING) $(BIN)/python -m pytest -q -m unit tests/bot
 
 unit-other: install
-	$(BIN)/python -m pytest -q -m unit --ignore=tests/bot
+	$(BESIDE_TRAINING) $(BIN)/python -m pytest -q -m unit --ignore=tests/bot
 
 # The other pytest tests: the model's, then the end-to-end ones (most on one shared stack: tests/conftest.py),
 # the web chat in Chromium, the scale-out profile. The shipped FAQ (faq/exemple.csv) is checked there too.
 integration: kb model webchat-deps scaleout-deps
 	$(BIN)/python -m pytest -q -m "not unit"
 
-# The same in two sessions that `make test` runs side by side.
+# The same in sessions that `make test` runs side by side: the NLU component's while the model trains.
+pytest-nlu: install
+	$(BESIDE_TRAINING) $(BIN)/python -m pytest -q -m nlu
+
 pytest-model: model
 	$(BIN)/python -m pytest -q -m model
 
-pytest-e2e: kb model webchat-deps scaleout-deps
-	$(BIN)/python -m pytest -q -m "e2e or browser or scaleout"
+pytest-e2e: kb model webchat-deps
+	$(BIN)/python -m pytest -q -m "e2e or browser"
+
+# After the stories and the held-out set: its order checks want servers that the machine does not keep waiting.
+pytest-scaleout: model scaleout-deps | stories holdout
+	$(BIN)/python -m pytest -q -m scaleout
 
 stories: model
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -124,15 +135,17 @@ holdout: model
 
 # Every check (what CI runs on a fresh clone: ~11 min on 2 cores). Independent steps run side by side, each
 # one's output shown when it ends (so tqdm writes lines, not bars): the venv, the system packages and pip-audit's
-# venv; then, while the model trains (about 1.2 of the 2 cores), the unit tests, `rasa data validate` and the
-# audit; then, with the model, the end-to-end tests, the model's tests, the test stories and the held-out set.
+# venv; then, while the model trains (about 1.2 of the 2 cores), the unit and NLU tests, `rasa data validate` and
+# the audit; then, with the model, the end-to-end tests, the model's tests, the test stories and the held-out set,
+# then the scale-out profile.
 # The order of test-steps is the order make starts them in: the longest chain first. A failing step does not
 # stop the others (--keep-going): make names every failed one at the end.
 test:
-	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, -m model, -m 'e2e or …')"
-	@$(MAKE) --no-print-directory -j 4 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 test-steps
+	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, nlu, model, e2e…, scaleout)"
+	@$(MAKE) --no-print-directory -j 4 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 \
+		BESIDE_TRAINING="nice -n 10" test-steps
 
-test-steps: pytest-e2e pytest-model stories holdout unit-bot unit-other validate audit
+test-steps: pytest-e2e pytest-model stories holdout pytest-scaleout unit-bot unit-other pytest-nlu validate audit
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
 scaleout: model scaleout-deps

@@ -1,8 +1,9 @@
 """The tests, in folders that mirror the packages they protect (tests/knowledge protects knowledge/, …).
 
 Kinds (pytest markers, exactly one per test, checked in tests/conftest.py): `unit` (pure: no model, no server
-process, no browser), `model` (needs the trained model, or trains one), `e2e` (the real stack, or the product's
-processes against fakes), `browser` (Chromium), `scaleout` (PostgreSQL, Redis, nginx)."""
+process, no browser), `nlu` (Rasa's NLU stack and spaCy's vectors, a component trained on nlu/, not the trained
+model), `model` (needs the trained model), `e2e` (the real stack, or the product's processes against fakes),
+`browser` (Chromium), `scaleout` (PostgreSQL, Redis, nginx)."""
 
 from pathlib import Path
 

@@ -4,7 +4,9 @@
 - `shared_stack`: the real stack (launcher → action server + Rasa) shared by every end-to-end test of the
   session that leaves it running as it found it; Rasa reaches its action server through an `ActionProxy`
   (`action_proxy`), transparent until a bad-input test switches it « down » or « broken » for one request. It
-  boots in the background from the first test on, while the tests that do not need it run.
+  boots in the background from the first test on, while the tests that do not need it run; so do
+  `own_kb_stack`, a stack on a knowledge base of its own, which its one test changes under it, and
+  `killable_stack_started`, the one whose processes the fault tests kill.
 - Kinds: every test carries exactly one of KINDS (pyproject.toml registers them; --strict-markers), and the
   session runs them in that order, within a kind the tests that need no shared stack first: the shared stack
   boots meanwhile.
@@ -12,6 +14,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,8 @@ import sanic  # noqa: F401  (see below)
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
 from staff.auth import hash_password
-from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, SchoolSite, Stack
+from tests import ROOT
+from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, SchoolSite, Stack, killable_stack
 
 # Sanic's import adds a global « once » filter for every DeprecationWarning (sanic/app.py): imported by a test
 # module, it would override pyproject.toml's filterwarnings for the rest of the collection. Imported here, inside
@@ -29,8 +34,8 @@ from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, School
 # Shared check helpers: their asserts explain failures too (registered before any test module imports them).
 pytest.register_assert_rewrite("tests.bot.channels.badinput.checks")
 
-KINDS = ("unit", "model", "e2e", "browser", "scaleout")  # also the order of the session
-EARLY = ("shared_stack",)  # session stacks that boot while the first tests run
+KINDS = ("unit", "nlu", "model", "e2e", "browser", "scaleout")  # also the order of the session
+EARLY = ("shared_stack", "own_kb_stack", "killable_stack_started")  # stacks booting from the first test on
 
 
 def kind(item: pytest.Item) -> str:
@@ -109,3 +114,36 @@ def shared_stack(_shared_stack_boot) -> Stack:
 def action_proxy(_shared_stack_boot, shared_stack) -> ActionProxy:
     """Between the shared stack's Rasa and its action server (tests/stack.py): bad-input tests break it."""
     return _shared_stack_boot[1]
+
+
+@pytest.fixture(scope="session")
+def _own_kb_stack_boot(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("own-kb-stack")
+    store = workdir / "knowledge.sqlite"
+    done = subprocess.run([sys.executable, "-m", "knowledge.cli", "kb", "build", "--store", str(store)], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    boot = Boot(Stack(workdir, store))
+    yield boot, store
+    boot.stop()
+
+
+@pytest.fixture(scope="session")
+def own_kb_stack(_own_kb_stack_boot) -> tuple[Stack, Path]:
+    """A real stack and its own knowledge base (built by `orientation kb build --store`), for the test that
+    imports open data into it while it runs (tests/knowledge/test_import_pipeline.py)."""
+    boot, store = _own_kb_stack_boot
+    return boot.wait(), store
+
+
+@pytest.fixture(scope="session")
+def _killable_stack_started_boot(kb_path, tmp_path_factory):
+    boot = Boot(killable_stack(tmp_path_factory.mktemp("faults"), kb_path))
+    yield boot
+    boot.stop()  # may already be down: the fault tests kill its Rasa
+
+
+@pytest.fixture(scope="session")
+def killable_stack_started(_killable_stack_started_boot) -> Stack:
+    """tests/stack.py's `killable_stack`, started (tests/bot/server/test_faults_stack.py)."""
+    return _killable_stack_started_boot.wait()

@@ -2,8 +2,9 @@
 
 End-to-end tests that leave the stack as they found it share one for the whole session (`shared_stack`,
 tests/conftest.py), started in the background (`Boot`) while other tests run; its action server sits behind an
-`ActionProxy` the bad-input tests can break for one request. A test that kills or restarts processes, or changes
-the knowledge base under a running stack, starts its own `Stack`.
+`ActionProxy` the bad-input tests can break for one request. The tests that kill processes, and the one that
+changes the knowledge base under a running stack, have their own (`killable_stack`, `own_kb_stack`), started in
+the background too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Iterator, Optional
 from bot.server.stack import MODEL, Stack, free_port  # noqa: F401
 
 STAFF_PASSWORD = "mot-de-passe-du-personnel"  # the staff console's password on the shared stack
+RESTART_DELAY = 20  # seconds the launcher of `killable_stack` waits before restarting the action server
 # Logging variables a developer may have set: the shared stack runs at the default level, as `make run` does.
 LOG_VARIABLES = ("LOG_LEVEL", "LOG_LEVEL_LIBRARIES", "LOG_LEVEL_RABBITMQ", "TELEGRAM_LOG_LEVEL")
 # An action result that passes Rasa's schema but makes Rasa raise after the action (an unknown form).
@@ -49,6 +51,14 @@ class Boot:
     def stop(self) -> int:
         self._thread.join()
         return self.stack.stop()
+
+
+def killable_stack(workdir: Path, kb_path: Path) -> Stack:
+    """A stack for the tests that kill its processes (tests/bot/server/test_faults_stack.py): its action server
+    comes back after RESTART_DELAY, and its Rasa's HTTP API is off (RASA_API_TOKEN empty whatever the developer's
+    environment says)."""
+    return Stack(workdir, kb_path, extra_env={"ORIENTATION_ACTIONS_RESTART_DELAY": str(RESTART_DELAY),
+                                              "RASA_API_TOKEN": ""})
 
 
 class SchoolSite:

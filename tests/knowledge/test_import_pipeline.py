@@ -93,21 +93,15 @@ def test_answer_cites_the_imported_file_that_completed_a_record(store, monkeypat
 
 
 @pytest.mark.e2e
-def test_running_assistant_answers_about_an_imported_only_job_without_retraining(tmp_path):
-    from tests.stack import Stack
-
-    store = tmp_path / "knowledge.sqlite"
-    assert orientation("kb", "build", "--store", str(store)).returncode == 0
-    stack = Stack(tmp_path, store).start()
-    try:
-        before = "\n".join(m.get("text", "") for m in stack.say("imp-1", "que fait un chargé de relations presse ?"))
-        assert "MET.1234" not in before
-        assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
-        after = "\n".join(m.get("text", "") for m in stack.say("imp-2", "que fait un chargé de relations presse ?"))
-        assert "Interface entre une organisation et les médias" in after
-        assert after.endswith("Source : Onisep, fiche MET.1234")
-    finally:
-        stack.stop()
+def test_running_assistant_answers_about_an_imported_only_job_without_retraining(own_kb_stack):
+    """On a stack of its own (tests/conftest.py), its store built by `orientation kb build --store`."""
+    stack, store = own_kb_stack
+    before = "\n".join(m.get("text", "") for m in stack.say("imp-1", "que fait un chargé de relations presse ?"))
+    assert "MET.1234" not in before
+    assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
+    after = "\n".join(m.get("text", "") for m in stack.say("imp-2", "que fait un chargé de relations presse ?"))
+    assert "Interface entre une organisation et les médias" in after
+    assert after.endswith("Source : Onisep, fiche MET.1234")
 
 
 @pytest.mark.unit

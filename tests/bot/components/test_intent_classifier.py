@@ -1,8 +1,8 @@
 """The intent classifier component, trained on the project's real NLU data, featurised by Rasa's own spaCy
 components (fr_core_news_md) as in config.yml, saved and loaded through Rasa's model storage.
 
-Kind `model` for the whole module: every test here needs Rasa's NLU stack (and most spaCy's French vectors, or
-a training on nlu/), tens of seconds that `make unit` leaves to `make test`."""
+Kind `nlu` for the whole module: every test here needs Rasa's NLU stack (most also spaCy's French vectors, or a
+training on nlu/), not the trained model: `make test` runs them while the model trains."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.components.intent_classifier import MODEL_FILE, LinearIntentClassifier
 from tests import ROOT
 
-pytestmark = pytest.mark.model
+pytestmark = pytest.mark.nlu
 
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 

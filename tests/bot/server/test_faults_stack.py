@@ -6,7 +6,8 @@
 - The tracker store locked by another process: a clear log line, and the bot still answers.
 - Rasa killed and started again: the conversation goes on (the tracker lives in SQLite).
 
-One stack for the module, started twice (the second time after Rasa was killed): the tests run in order.
+One stack for the module (`killable_stack`, started early by tests/conftest.py), started again after Rasa was
+killed: the tests run in order.
 """
 
 from __future__ import annotations
@@ -28,28 +29,19 @@ import pytest
 
 from bench import procfs
 from bot.server import launcher
-from tests.stack import Stack
+from tests.stack import RESTART_DELAY, Stack, killable_stack
 
 FRIENDLY = "Je rencontre un petit souci technique, réessaie dans un instant."
-RESTART_DELAY = 20  # seconds the launcher waits before restarting the action server (the outage window)
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("faults")
-
-
-def start_stack(workdir: Path, kb_path: Path) -> Stack:
-    # RASA_API_TOKEN empty whatever the developer's environment says: the API must be off.
-    return Stack(workdir, kb_path, extra_env={"ORIENTATION_ACTIONS_RESTART_DELAY": str(RESTART_DELAY),
-                                              "RASA_API_TOKEN": ""}).start()
+def stack(killable_stack_started):
+    return killable_stack_started  # stopped at the end of the session (test_faults_rasa_killed… kills its Rasa)
 
 
 @pytest.fixture(scope="module")
-def stack(workdir, kb_path):
-    running = start_stack(workdir, kb_path)
-    yield running
-    running.stop()  # may already be down: test_faults_rasa_killed… kills its Rasa
+def workdir(stack) -> Path:
+    return stack.db.parent
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -237,7 +229,7 @@ def test_faults_rasa_killed_and_restarted_keeps_the_conversation(stack, workdir,
     assert "Chef de publicité." in say(stack, sender, "que fait un chef de pub ?")
     os.kill(child(stack, "bot.server.rasa_server run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
     assert stack.proc.wait(timeout=60) == 1  # the launcher stops the rest and reports the failure
-    again = start_stack(workdir, kb_path)  # same workdir: same conversations.db
+    again = killable_stack(workdir, kb_path).start()  # same workdir: same conversations.db
     try:
         reply = say(again, sender, "et quelles études faut-il faire ?")
         assert "chef de publicité" in reply and "ne contient pas" in reply  # the job came from the tracker
