@@ -115,8 +115,7 @@ pytest-model: model
 pytest-e2e: kb model webchat-deps
 	$(BIN)/python -m pytest -q -m "e2e or browser"
 
-# After the stories and the held-out set: its order checks want servers that the machine does not keep waiting.
-pytest-scaleout: model scaleout-deps | stories holdout
+pytest-scaleout: model scaleout-deps
 	$(BIN)/python -m pytest -q -m scaleout
 
 stories: model
@@ -136,16 +135,16 @@ holdout: model
 # Every check (what CI runs on a fresh clone: ~11 min on 2 cores). Independent steps run side by side, each
 # one's output shown when it ends (so tqdm writes lines, not bars): the venv, the system packages and pip-audit's
 # venv; then, while the model trains (about 1.2 of the 2 cores), the unit and NLU tests, `rasa data validate` and
-# the audit; then, with the model, the end-to-end tests, the model's tests, the test stories and the held-out set,
-# then the scale-out profile.
+# the audit; then, with the model, the end-to-end tests, the scale-out profile, the model's tests, the test stories
+# and the held-out set.
 # The order of test-steps is the order make starts them in: the longest chain first. A failing step does not
 # stop the others (--keep-going): make names every failed one at the end.
 test:
 	@echo "make test : étapes en parallèle, la sortie de chacune à sa fin (pytest -m unit, nlu, model, e2e…, scaleout)"
-	@$(MAKE) --no-print-directory -j 4 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 \
+	@$(MAKE) --no-print-directory -j 5 --keep-going --output-sync=target TQDM_MININTERVAL=30 TQDM_MAXINTERVAL=60 \
 		BESIDE_TRAINING="nice -n 10" test-steps
 
-test-steps: pytest-e2e pytest-model stories holdout pytest-scaleout unit-bot unit-other pytest-nlu validate audit
+test-steps: pytest-e2e pytest-scaleout pytest-model stories holdout unit-bot unit-other pytest-nlu validate audit
 
 # Just the scale-out test: two Rasa servers and two action servers behind nginx, PostgreSQL, Redis.
 scaleout: model scaleout-deps
