@@ -7,7 +7,7 @@ STORE := build/knowledge.sqlite
 MODEL := models/orientation.tar.gz
 # Rasa's CLI through our entry point: the same commands, without the known warnings of pinned libraries
 # (bot/server/quiet.py); the serving patches are off here (training, validation and evaluation are plain Rasa).
-RASA := ORIENTATION_RASA_PATCHES=none $(BIN)/python -m bot.server.rasa_server
+RASA := env ORIENTATION_RASA_PATCHES=none $(BIN)/python -m bot.server.rasa_server
 MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/components/*.py)
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/parsers/*.py knowledge/sources/*)
 CHROMIUM := /usr/bin/chromium
