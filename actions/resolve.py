@@ -71,8 +71,8 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         types = [named[0]] + [t for t in types if t != named[0]]
     for entity in entities:
         own = type_of_entity(entity)
-        if own is None or not entity.get("value"):
-            continue
+        if own is None or not linker.content_words(str(entity.get("value") or "")):
+            continue  # a stray span of stop words (DIET sometimes tags « de ») names nothing
         value = str(entity["value"])
         result = linker.link(value, [own]) if own in types else None
         if result is None or result.status == UNKNOWN:
