@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -12,23 +11,14 @@ import pytest
 
 from knowledge import progress
 from knowledge.progress import progress_bar
-from tests import ROOT
+from tests import ROOT, Stream
 
 pytestmark = pytest.mark.unit
 
 FIXTURES = ROOT / "tests" / "knowledge" / "importers" / "fixtures"
 
 
-class _Stream(io.StringIO):
-    def __init__(self, tty: bool):
-        super().__init__()
-        self.tty = tty
-
-    def isatty(self) -> bool:
-        return self.tty
-
-
-def _run(stream: _Stream, steps: int, pause: float, **options) -> str:
+def _run(stream: Stream, steps: int, pause: float, **options) -> str:
     with progress_bar(file=stream, desc="Import rncp", unit=" enregistrements", **options) as bar:
         for _ in range(steps):
             time.sleep(pause)
@@ -39,17 +29,17 @@ def _run(stream: _Stream, steps: int, pause: float, **options) -> str:
 def test_a_terminal_gets_an_animated_bar():
     # tqdm's own refresh interval: `make test` sets TQDM_MININTERVAL=30 for the bars of its logs, which tqdm
     # reads when it is first imported.
-    out = _run(_Stream(tty=True), 20, 0.01, mininterval=0.1)
+    out = _run(Stream(tty=True), 20, 0.01, mininterval=0.1)
     assert out.count("\r") > 2 and "Import rncp: 20 enregistrements" in out
 
 
 def test_a_short_task_in_a_log_prints_no_progress():
-    assert _run(_Stream(tty=False), 20, 0.001) == ""
+    assert _run(Stream(tty=False), 20, 0.001) == ""
 
 
 def test_a_long_task_in_a_log_prints_one_line_per_interval(monkeypatch):
     monkeypatch.setattr(progress, "LOG_INTERVAL", 0.3)
-    out = _run(_Stream(tty=False), 100, 0.01)  # ~1 s: 3 intervals
+    out = _run(Stream(tty=False), 100, 0.01)  # ~1 s: 3 intervals
     lines = out.splitlines()
     assert "\r" not in out
     assert 2 <= len(lines) <= 6, lines
@@ -57,7 +47,7 @@ def test_a_long_task_in_a_log_prints_one_line_per_interval(monkeypatch):
 
 
 def test_disabled_bar_prints_nothing():
-    stream = _Stream(tty=True)
+    stream = Stream(tty=True)
     with progress_bar(file=stream, disable=True) as bar:
         bar.update(5)
     assert stream.getvalue() == ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import socket
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.server.quiet import KNOWN, TQDM_NOT_A_TERMINAL, quiet_environment
+from tests import Stream
 
 pytestmark = pytest.mark.unit
 
@@ -101,24 +101,15 @@ def test_known_list_names_third_party_modules_only():
         assert not module.startswith(ours) and module not in ("", ".*")
 
 
-class _Stream(io.StringIO):
-    def __init__(self, tty: bool):
-        super().__init__()
-        self.tty = tty
-
-    def isatty(self) -> bool:
-        return self.tty
-
-
 def test_environment_quiets_tensorflow_and_slows_tqdm_in_a_log_only():
     log: dict[str, str] = {}
-    quiet_environment(log, _Stream(tty=False))
+    quiet_environment(log, Stream(tty=False))
     assert log == {"TF_CPP_MIN_LOG_LEVEL": "2", **TQDM_NOT_A_TERMINAL}
     terminal: dict[str, str] = {}
-    quiet_environment(terminal, _Stream(tty=True))
+    quiet_environment(terminal, Stream(tty=True))
     assert terminal == {"TF_CPP_MIN_LOG_LEVEL": "2"}
     chosen = {"TF_CPP_MIN_LOG_LEVEL": "0", "TQDM_MININTERVAL": "1"}
-    quiet_environment(chosen, _Stream(tty=False))
+    quiet_environment(chosen, Stream(tty=False))
     assert chosen["TF_CPP_MIN_LOG_LEVEL"] == "0" and chosen["TQDM_MININTERVAL"] == "1"
 
 
