@@ -1,4 +1,4 @@
-"""The scale-out profile on one machine, on spare ports: for tests/test_scaleout.py and for trying it out.
+"""The scale-out profile on one machine, on spare ports: for tests/bench/test_scaleout.py and for trying it out.
 
 `python -m bench.cluster` starts, in the foreground (Ctrl-C stops everything):
 

@@ -19,7 +19,7 @@ class AtomicRedisLockStore(RedisLockStore):
     of one conversation's lock can interleave and one is lost (RasaHQ/rasa#9213; "far from atomic", #3933):
     a finished ticket comes back and every later message of the sender waits for it to expire (60 s, so
     the student gets an error), or a new ticket vanishes, or two messages are handled at once (all seen with
-    two processes; see the contention test in tests/test_scaleout.py). Here each change
+    two processes; see the contention test in tests/bench/test_scaleout.py). Here each change
     is one Redis transaction (WATCH/MULTI/EXEC, replayed when another server changed the lock meanwhile);
     the ticket algorithm, keys and JSON are Rasa's. In endpoints: `type: bot.server.lock_store.AtomicRedisLockStore`.
     """

@@ -1,7 +1,7 @@
 """`python -m bot.server.rasa_server <arguments of rasa…>`: Rasa's own CLI (e.g. `run --model M --port P`), with patches.
 
 The patches remove work Rasa 3.6.21 repeats for nothing, in the Rasa process only; NLU outputs are the same
-with and without them (tests/test_rasa_server.py). Measured on 2 cores: p50 latency halved, cold start
+with and without them (tests/bot/server/test_rasa_server.py). Measured on 2 cores: p50 latency halved, cold start
 37 s → 17 s, ~850 MB less RSS. ORIENTATION_RASA_PATCHES chooses them: "all" (the default), "none", or a
 comma list among json, spacy, diet, sqlite — so one can be turned off if a Rasa upgrade breaks it. A patch
 whose target is gone from Rasa (or changed signature) is skipped with a warning.

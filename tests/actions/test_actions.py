@@ -82,6 +82,18 @@ def test_ambiguous_mention_offers_buttons_then_choice_by_ordinal(ask):
     assert slots["pending_options"] is None
 
 
+def test_stop_word_entity_beside_the_real_name_is_skipped(ask):
+    """What a fresh DIET returns for this question: « de » tagged as a certification beside the real name."""
+    messages, slots = ask("qui délivre le titre de chargé de communication ?", "ask_certifier", [
+        {"entity": "certification", "value": "de", "start": 21, "end": 23, "confidence_entity": 0.52},
+        {"entity": "certification", "value": "chargé de communication", "start": 24, "end": 47,
+         "confidence_entity": 0.68}])
+    assert "Je ne connais pas" not in messages[0]["text"]
+    assert {b["title"] for b in messages[0]["buttons"]} == {"Chargé de communication cross-média",
+                                                            "Chargé(e) de communication 360°"}
+    assert slots["pending_intent"] == "ask_certifier"
+
+
 def test_choice_by_name_and_by_button_payload(ask):
     messages, _ = ask("le 360", "choose_option", fixture="two_titles_offered")
     assert "IPL (ISEFAC Paris Lille)" in messages[0]["text"]
