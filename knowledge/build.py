@@ -10,10 +10,9 @@ from typing import Callable, Iterator, Optional
 
 import yaml
 
-from .grammar import feminize
-from .linker import FOUND, Alias, Linker
-from .model import CentreInteret, Certification, CodeRome, Formation, Metier, Record, Secteur
-from .normalize import normalize
+from .linker import FOUND, Linker
+from .names import aliases
+from .model import Certification, Formation, Metier, Record
 from .parsers.errors import ParseError
 from .imports import ImportStore, imports_path
 from .merge import merge
@@ -47,32 +46,6 @@ def parse_sources(manifest: Path = MANIFEST) -> list[Record]:
             raise ParseError(manifest, None, f"format inconnu « {entry['format']} » pour {entry['file']}") from None
         records.extend(parser.parse(path, entry))
     return records
-
-
-def aliases(record: Record) -> list[Alias]:
-    """The names a student may use for a record."""
-    names: list[str] = [record.id]
-    if isinstance(record, Metier):
-        for app in [record.appellation, *record.autres_appellations]:
-            names += [app.masculin, app.feminin or feminize(app.masculin)]
-    elif isinstance(record, Certification):
-        names += [record.intitule, record.numero, record.numero.removeprefix("RNCP")]
-    elif isinstance(record, Formation):
-        names.append(record.libelle)
-    elif isinstance(record, Secteur):
-        names.append(record.nom)
-    elif isinstance(record, CodeRome):
-        names += [record.code, record.libelle]
-    elif isinstance(record, CentreInteret):
-        names.append(record.libelle)
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        norm = normalize(name).text if name else ""
-        if norm and norm not in seen:
-            seen.add(norm)
-            out.append(Alias(record.id, record.type, record.label, name, norm))
-    return out
 
 
 def relations(record: Record, job_linker: Optional[Linker]) -> list[tuple[str, str, str]]:

@@ -21,11 +21,12 @@ class SourceRef:
     reference: str = ""  # « fiche MET.650 », « RNCP35746 »…
     licence: str = ""  # « ODbL », « Licence Ouverte 2.0 »…
     line: Optional[int] = None
+    edition: str = ""  # the export's date as a student reads it: « juin 2024 » (national exports)
 
     def citation(self) -> str:
-        """« Source : Onisep, fiche MET.650 »."""
+        """« Source : Onisep, fiche MET.650 », « Source : Onisep, fiche MET.45 (juin 2024) »."""
         parts = [self.publisher] + ([self.reference] if self.reference else [])
-        return "Source : " + ", ".join(parts)
+        return "Source : " + ", ".join(parts) + (f" ({self.edition})" if self.edition else "")
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Metier(Record):
     vie_professionnelle: str = ""
     metiers_associes: list[str] = field(default_factory=list)  # ids (MET.nnn)
     secteurs_activite: list[str] = field(default_factory=list)  # labels
+    salaire_debutant: str = ""  # the « Salaire du débutant » sentence(s) of vie_professionnelle
+    url: str = ""  # the public ONISEP page
 
     @property
     def label(self) -> str:
@@ -125,6 +128,11 @@ class Formation(Record):
     code_rncp: str = ""
     codes_nsf: list[tuple[str, str]] = field(default_factory=list)
     tutelle: str = ""
+    nature_certificat: str = ""
+    poursuites_etudes: str = ""  # descriptif_poursuite_etudes, HTML removed
+    poursuites: list[FormationRef] = field(default_factory=list)  # formations one can go on to
+    sous_domaines: list[str] = field(default_factory=list)  # sous_domaines_web labels
+    date_modification: str = ""  # ISO date
 
     @property
     def label(self) -> str:
@@ -240,6 +248,10 @@ class CodeRome(Record):
     code: str = ""
     libelle: str = ""
     appellations: list[str] = field(default_factory=list)  # job titles of the ROME appellation file
+    code_parent: str = ""  # ROME 4.0 code_rome_parent
+    definition: str = ""  # ROME 4.0 texts
+    acces_emploi: str = ""
+    centres_interet: list[str] = field(default_factory=list)  # ROME 4.0 centres d'intérêt labels
 
     @property
     def label(self) -> str:
