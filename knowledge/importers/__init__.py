@@ -1,14 +1,19 @@
 """Importers for the national open-data catalogues (ONISEP Idéo, France Compétences RNCP, ROME).
 
-Every importer module exposes
+Every importer module (`kinds.MODULES`: onisep_metiers, onisep_formations, rome_csv, rncp_xml, rncp_csv)
+exposes
 
     iter_records(path: Path, include_inactive: bool = False) -> Iterator[Record | Skip]
 
-It streams the file (never loads a large file whole), yields domain records (knowledge.model) and
+`path` is a file, a folder or a `.zip` as distributed (members streamed in place, never unpacked: see
+`files`). It streams the file (never loads a large file whole), yields domain records (knowledge.model) and
 `Skip` items for entries it leaves out with a reason, and raises `ImportFormatError(path, line, element,
-message)` on a malformed file. Records carry `SourceRef(publisher, document=path.name, reference,
-licence)`: « Onisep » / « ODbL », « France Compétences » / « Licence Ouverte 2.0 », « France Travail
-(ROME) » / « Licence Ouverte 2.0 ».
+message)` on a malformed file. Records carry `SourceRef(publisher, document=the archive or file name,
+reference, licence, edition)`: « Onisep » / « fiche MET.45 » / « ODbL » / « juin 2024 », « France
+Compétences » / « RNCP35746 » / « Licence Ouverte 2.0 », « France Travail » / « ROME 4.0, fiche E1103 » /
+« Licence Ouverte 2.0 » / « v460 ».
+
+`detect(path)` names the kind of an export from its content (`kinds.detect`).
 """
 
 from __future__ import annotations
@@ -33,3 +38,11 @@ class ImportFormatError(ParseError):
     def __init__(self, path: Path | str, line: int | None, element: str, message: str):
         self.element = element
         super().__init__(path, line, f"<{element}> : {message}" if element else message)
+
+
+def detect(path: Path | str) -> str:
+    """The import kind of a file, folder or zip: "onisep-metiers", "onisep-formations", "rome", "rncp" or
+    "rncp-csv" (see `kinds`); raises `ImportFormatError` naming what it cannot map."""
+    from .kinds import detect as detect_kind
+
+    return detect_kind(path)

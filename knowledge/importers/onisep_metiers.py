@@ -1,20 +1,22 @@
 """Importer for the ONISEP Idéo job exports (open data, ODbL).
 
-`iter_records(path)` dispatches on the file:
-- XML with root `<metiers>`: Idéo-fiches métiers, one full `Metier` per `<metier>` (older layout with
-  `synonymes/synonyme` text and `formats_courts/format_court`, or the 2025+ layout with structured
-  `synonyme/{nom_metier, libelle_feminin, libelle_masculin}` and a top-level `format_court`), plus
-  `Formation`, `CodeRome` and `CentreInteret` records as the seed parser `parsers.onisep_md` makes them;
-- XML with root `<root>` (`<item>` rows) or a `.csv` file (`;`): the Idéo-métiers list, one light
-  `Metier` (masculine title, ROME code) and one `CodeRome` (with its label) per row.
-Idéo has no active/inactive flag: `include_inactive` is accepted and ignored.
+`iter_records(path)` reads a file, a folder or a `.zip` (its members read in place), each member by its shape:
+- XML with root `<metiers>`: Idéo-fiches métiers, one full `Metier` per `<metier>` (the real layout of
+  2024: structured `synonymes/synonyme/{nom_metier, libelle_feminin, libelle_masculin}` and
+  `formats_courts/format_court/{type, libelle, descriptif}`; older plain-text synonyms and the top-level
+  `format_court` of other years are accepted too), plus `Formation`, `CodeRome` and `CentreInteret`
+  records as the seed parser `parsers.onisep_md` makes them;
+- the Idéo-métiers list, as XML `<root><item>`, a `.csv` (`;`, headers of any year: `libelle_metier` or
+  « libellé métier », `lien_site_onisepfr` or « lien site onisep.fr ») or a `.json` list of objects with
+  the same keys: one light `Metier` (masculine title, ROME code, page) and one `CodeRome` per row.
+Records cite « Onisep, fiche MET.45 (juin 2024) »: the document is the archive (or file) name, the edition
+the export date its name gives. Idéo has no active/inactive flag: `include_inactive` is accepted and ignored.
 
-The XML/CSV streaming helpers here are shared with `onisep_formations`.
+The XML streaming helpers here are shared with `onisep_formations`.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -25,9 +27,13 @@ from ..model import Appellation, CentreInteret, CodeRome, Formation, FormationRe
 from ..parsers.onisep_md import _qualities
 from ..parsers.text import slug
 from . import ImportFormatError, Skip
+from .files import Member, clean, edition, header_key, json_objects, only, open_csv
 from .html_text import html_blocks, html_to_text
 
 Item = Union[Record, Skip]
+
+PUBLISHER, LICENCE = "Onisep", "ODbL"
+METIER_URL = "https://www.onisep.fr/http/redirection/metier/slug/{}"
 
 # expat error code → French reason
 _EXPAT_FR: dict[int, str] = {expat_errors.codes[message]: text for message, text in (
@@ -40,14 +46,13 @@ _EXPAT_FR: dict[int, str] = {expat_errors.codes[message]: text for message, text
     (expat_errors.XML_ERROR_UNDEFINED_ENTITY, "entité non définie"),
 )}
 _MET_ID = re.compile(r"(MET\.\d+)\W*$")
+# list columns (header keys, every year's spelling): title, page (its end is the id), ROME code and label
+TITLE_KEYS = ("libelle_metier", "nom_metier", "libelle")
+LINK_KEYS = ("lien_site_onisepfr", "url_et_id_onisep", "lien_onisep", "url")
 LIST_COLUMNS = ("libelle_metier", "lien_site_onisepfr")
 
 
 # --- shared streaming helpers ------------------------------------------------------------------
-
-
-def clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
 
 
 def field(elem: ET.Element, path: str) -> str:
@@ -66,9 +71,13 @@ def html_field(elem: ET.Element, path: str) -> str:
     return html_to_text(child.text or "") if child is not None else ""
 
 
-def _line_of(path: Path, tag: str) -> int | None:
+def as_member(source: Path | str | Member) -> Member:
+    return source if isinstance(source, Member) else Member(Path(source).name, Path(source))
+
+
+def _line_of(member: Member, tag: str) -> int | None:
     """The line where `<tag` first appears (for errors on the root element)."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    with member.open_text() as handle:
         for number, line in enumerate(handle, start=1):
             if f"<{tag}" in line:
                 return number
@@ -77,22 +86,34 @@ def _line_of(path: Path, tag: str) -> int | None:
     return None
 
 
-def xml_items(path: Path, items: dict[str, str]) -> Iterator[tuple[str, ET.Element]]:
+def root_tag(member: Member) -> str:
+    """The root element's name, read from the start of the file ("" when it is not XML)."""
+    try:
+        with member.open() as handle:
+            for _, elem in ET.iterparse(handle, events=("start",)):
+                return elem.tag
+    except ET.ParseError:
+        return ""
+    return ""
+
+
+def xml_items(source: Path | str | Member, items: dict[str, str]) -> Iterator[tuple[str, ET.Element]]:
     """Stream (root tag, element) for each direct child of the root named `items[root tag]`.
 
     Each element is cleared once the caller has handled it. A root not in `items` or malformed XML
     raises `ImportFormatError` with the line and the innermost open element."""
+    member = as_member(source)
     stack: list[str] = []
     root: ET.Element | None = None
     try:
-        with path.open("rb") as handle:
+        with member.open() as handle:
             for event, elem in ET.iterparse(handle, events=("start", "end")):
                 if event == "start":
                     if root is None:
                         root = elem
                         if elem.tag not in items:
                             expected = " ou ".join(f"<{t}>" for t in items)
-                            raise ImportFormatError(path, _line_of(path, elem.tag), elem.tag,
+                            raise ImportFormatError(member.path, _line_of(member, elem.tag), elem.tag,
                                                     f"élément racine inattendu (attendu : {expected})")
                     stack.append(elem.tag)
                     continue
@@ -104,26 +125,21 @@ def xml_items(path: Path, items: dict[str, str]) -> Iterator[tuple[str, ET.Eleme
     except ET.ParseError as err:
         line, column = err.position
         reason = _EXPAT_FR.get(err.code, str(err).split(":")[0])
-        raise ImportFormatError(path, line, stack[-1] if stack else "",
+        raise ImportFormatError(member.path, line, stack[-1] if stack else "",
                                 f"XML mal formé : {reason} (colonne {column + 1})") from None
 
 
-def csv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Stream (line, row) of a `;` CSV (UTF-8, BOM or not); a missing column raises at line 1."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        try:
-            header = [clean(h) for h in next(reader, [])]
-            for column in required:
-                if column not in header:
-                    raise ImportFormatError(path, 1, column, "colonne absente de l'en-tête CSV")
-            line = reader.line_num + 1
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    yield line, {h: clean(v) for h, v in zip(header, row)}
-                line = reader.line_num + 1
-        except csv.Error as err:
-            raise ImportFormatError(path, reader.line_num, "", f"CSV mal formé : {err}") from None
+def csv_rows(path: Path | str | Member, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Stream (line, row) of a CSV (`;` or `,`, UTF-8 with or without BOM) keyed by `files.header_key`;
+    a missing column raises at the header line."""
+    with open_csv(as_member(path)) as table:
+        table.require(*required)
+        yield from table.rows()
+
+
+def source_ref(member: Member, reference: str, line: int | None = None) -> SourceRef:
+    return SourceRef(PUBLISHER, member.document, reference, LICENCE, line,
+                     edition(member.basename, member.document))
 
 
 # --- Idéo-fiches métiers ---------------------------------------------------------------------
@@ -152,36 +168,67 @@ def _format_court(metier: Metier, html: str) -> None:
     metier.duree_etudes, metier.duree_etudes_contexte = " ".join(texts), contexte
 
 
+_HEADING = re.compile(r"h[1-6]")
+_DEBUTANT = re.compile(r"salaire-(?:du-|de-)?debutant")
+
+
+def salaire_debutant(html: str) -> str:
+    """The « Salaire du débutant » text of `vie_professionnelle`: the lines after that heading (an `<h5>`,
+    an `<h4>` or a paragraph of its own) up to the next heading, inside the `<h3>Salaire</h3>` section;
+    the whole section when it has no such heading (« Variable en fonction du lieu d'exercice… »)."""
+    blocks = html_blocks(html)
+    start = next((i for i, (tag, text) in enumerate(blocks) if tag in ("h2", "h3") and slug(text) == "salaire"), None)
+    if start is None:
+        return ""
+    section = []
+    for tag, text in blocks[start + 1:]:
+        if tag in ("h1", "h2", "h3"):
+            break
+        section.append((tag, text))
+    heading = next((i for i, (_, text) in enumerate(section) if _DEBUTANT.fullmatch(slug(text))), None)
+    texts = []
+    for tag, text in section[(heading + 1) if heading is not None else 0:]:
+        if _HEADING.fullmatch(tag):
+            if texts or heading is not None:
+                break
+            continue
+        texts.append(text)
+    return "\n".join(texts)
+
+
 def _appellation(elem: ET.Element) -> Appellation:
     return Appellation(field(elem, "libelle_feminin"),
                        field(elem, "libelle_masculin") or field(elem, "nom_metier"))
 
 
-def metier_records(elem: ET.Element, path: Path, seen: set[str]) -> list[Item]:
+def metier_records(elem: ET.Element, member: Member | Path, seen: set[str]) -> list[Item]:
     """The records of one `<metier>`; `seen` holds ROME/interest ids already emitted for this file."""
+    member = as_member(member)
     met_id = field(elem, "identifiant")
     if not met_id:
         return [Skip("identifiant absent")]
-    source = SourceRef("Onisep", path.name, f"fiche {met_id}", "ODbL")
-    metier = Metier(id=met_id, source=source, appellation=_appellation(elem))
+    source = source_ref(member, f"fiche {met_id}")
+    metier = Metier(id=met_id, source=source, appellation=_appellation(elem), url=METIER_URL.format(met_id))
     if not (metier.appellation.feminin or metier.appellation.masculin):
         return [Skip("appellation absente", met_id)]
     for syn in [*elem.findall("synonymes/synonyme"), *elem.findall("synonyme")]:
         other = _appellation(syn) if len(syn) else Appellation(masculin=clean(syn.text))
         if (other.feminin or other.masculin) and other not in metier.autres_appellations:
             metier.autres_appellations.append(other)
-    metier.codes_rome = fields(elem, "romesV3/romeV3", "romeV3")
+    metier.codes_rome = list(dict.fromkeys(fields(elem, "romesV3/romeV3", "romeV3")))
     metier.accroche = html_field(elem, "accroche_metier")
     metier.presentation = metier.accroche
     for name in ("nature_travail", "competences", "condition_travail", "acces_metier", "vie_professionnelle"):
         setattr(metier, name, html_field(elem, name))
+    vie = elem.find("vie_professionnelle")
+    metier.salaire_debutant = salaire_debutant(vie.text or "") if vie is not None else ""
     for short in [*elem.findall("formats_courts/format_court"), *elem.findall("format_court")]:
         descriptif = short.find("descriptif")  # else the element holds the HTML itself
         _format_court(metier, (descriptif if descriptif is not None else short).text or "")
     metier.qualites = _qualities(metier.en_bref)
     metier.statuts = fields(elem, "statuts/statut/libelle")
     metier.metiers_associes = fields(elem, "metiers_associes/metier_associe/id")
-    metier.niveau_acces_min = field(elem, "niveau_acces_min/libelle")
+    metier.niveau_acces_min = field(elem, "niveau_acces_min/libelle")  # as written: « Bac + 5 », « 3E »…
     for ref in elem.findall("formations_min_requise/formation_min_requise"):
         if field(ref, "id"):
             metier.formations.append(FormationRef(field(ref, "id"), field(ref, "libelle")))
@@ -195,7 +242,8 @@ def metier_records(elem: ET.Element, path: Path, seen: set[str]) -> list[Item]:
             records.append(CodeRome(code, source, code=code))
     for text in fields(elem, "centres_interet/centre_interet/libelle"):
         interest = CentreInteret(f"CI.{slug(text)}", source, libelle=text)
-        metier.centres_interet.append(interest.id)
+        if interest.id not in metier.centres_interet:
+            metier.centres_interet.append(interest.id)
         if interest.id not in seen:
             seen.add(interest.id)
             records.append(interest)
@@ -205,34 +253,53 @@ def metier_records(elem: ET.Element, path: Path, seen: set[str]) -> list[Item]:
 # --- Idéo-métiers list -----------------------------------------------------------------------
 
 
-def list_records(row: dict[str, str], path: Path, line: int | None = None) -> list[Item]:
-    """One row of the Idéo-métiers list (XML `<item>` or CSV line) → light Metier + CodeRome."""
-    match = _MET_ID.search(row.get("lien_site_onisepfr", ""))
+def _first(row: dict[str, str], keys: tuple[str, ...]) -> str:
+    return next((row[k] for k in keys if row.get(k)), "")
+
+
+def list_records(row: dict[str, object], member: Member | Path, line: int | None = None) -> list[Item]:
+    """One row of the Idéo-métiers list (XML `<item>`, CSV line or JSON object) → light Metier + CodeRome."""
+    member = as_member(member)
+    values = {header_key(k): clean(v) for k, v in row.items() if v is not None}
+    link = _first(values, LINK_KEYS)
+    match = _MET_ID.search(link)
     if not match:
         return [Skip("identifiant MET absent")]
     met_id = match[1]
-    source = SourceRef("Onisep", path.name, f"fiche {met_id}", "ODbL", line)
-    code = row.get("code_rome", "")
-    metier = Metier(met_id, source, appellation=Appellation(masculin=row.get("libelle_metier", "")),
-                    codes_rome=[code] if code else [])
+    source = source_ref(member, f"fiche {met_id}", line)
+    code = values.get("code_rome", "")
+    metier = Metier(met_id, source, appellation=Appellation(masculin=_first(values, TITLE_KEYS)),
+                    codes_rome=[code] if code else [], url=METIER_URL.format(met_id))
     if not metier.appellation.masculin:
         return [Skip("appellation absente", met_id)]
     records: list[Item] = [metier]
     if code:
-        records.append(CodeRome(code, source, code=code, libelle=row.get("libelle_rome", "")))
+        records.append(CodeRome(code, source, code=code, libelle=values.get("libelle_rome", "")))
     return records
 
 
-def iter_records(path: Path, include_inactive: bool = False) -> Iterator[Item]:
-    """Records and skips of an Idéo-fiches métiers XML, an Idéo-métiers XML list or CSV list."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        for line, row in csv_rows(path, LIST_COLUMNS):
-            yield from list_records(row, path, line)
+def member_records(member: Member, seen: set[str]) -> Iterator[Item]:
+    """The records of one file of Idéo métiers (fiches XML, list XML, CSV or JSON)."""
+    if member.suffix == ".csv":
+        with open_csv(member) as table:
+            table.require_one(*TITLE_KEYS)
+            table.require_one(*LINK_KEYS)
+            for line, row in table.rows():
+                yield from list_records(row, member, line)
         return
-    seen: set[str] = set()
-    for root, elem in xml_items(path, {"metiers": "metier", "root": "item"}):
+    if member.suffix == ".json":
+        for line, row in json_objects(member):
+            yield from list_records(row, member, line)
+        return
+    for root, elem in xml_items(member, {"metiers": "metier", "root": "item"}):
         if root == "metiers":
-            yield from metier_records(elem, path, seen)
+            yield from metier_records(elem, member, seen)
         else:
-            yield from list_records({c.tag: clean(c.text) for c in elem}, path)
+            yield from list_records({c.tag: c.text for c in elem}, member)
+
+
+def iter_records(path: Path | str, include_inactive: bool = False) -> Iterator[Item]:
+    """Records and skips of Idéo-fiches métiers or the Idéo-métiers list: a file, a folder or a zip."""
+    seen: set[str] = set()
+    for member in only(path, (".xml", ".csv", ".json"), "Idéo métiers"):
+        yield from member_records(member, seen)

@@ -1,4 +1,5 @@
-"""Importer of the France Compétences RNCP export, XML v4.1 (root <FICHES>, one <FICHE> each).
+"""Importer of the France Compétences RNCP export, XML v4.1 (root <FICHES>, one <FICHE> each): the XML, a
+folder or the distributed `.zip` (its member read in place, not unpacked).
 
 The file (about 500 MB) is stream-parsed with `iterparse`: each FICHE is mapped, then cleared and
 dropped from the root, so memory stays bounded by the largest fiche, not by the file. The file
@@ -27,6 +28,7 @@ from ..model import (
 from ..parsers.errors import ParseError
 from ..parsers.rncp_common import VOIE_LABELS, clean, find_urls, iso_date_dmy, paragraphs
 from . import ImportFormatError, Skip
+from .files import Member, edition, only
 
 PUBLISHER = "France Compétences"
 LICENCE = "Licence Ouverte 2.0"
@@ -74,14 +76,21 @@ class _LineReader:
         return data
 
 
-def iter_records(path: Path, include_inactive: bool = False) -> Iterator[Union[Record, Skip]]:
-    """Certifications (and their CodeRome) of the active fiches; inactive ones as `Skip`."""
-    path = Path(path)
+def iter_records(path: Path | str, include_inactive: bool = False) -> Iterator[Union[Record, Skip]]:
+    """Certifications (and their CodeRome) of the active fiches; inactive ones as `Skip`.
+
+    `path` is the XML, a folder or the distributed `.zip` (its XML members are streamed in place)."""
     seen_rome: set[str] = set()
+    for member in only(path, (".xml",), "RNCP XML"):
+        yield from _member_records(member, include_inactive, seen_rome)
+
+
+def _member_records(member: Member, include_inactive: bool, seen_rome: set[str]) -> Iterator[Union[Record, Skip]]:
+    path = member.path
     stack: list[str] = []
     lines: dict[ET.Element, int] = {}
     numero = ""
-    with path.open("rb") as raw:
+    with member.open() as raw:
         reader = _LineReader(raw)
         try:
             root: Optional[ET.Element] = None
@@ -102,7 +111,7 @@ def iter_records(path: Path, include_inactive: bool = False) -> Iterator[Union[R
                     numero = clean(elem.text or "")
                 if tag != "FICHE":
                     continue
-                yield from _fiche(path, elem, lines, include_inactive, seen_rome)
+                yield from _fiche(member, elem, lines, include_inactive, seen_rome)
                 numero = ""
                 lines.clear()
                 elem.clear()
@@ -118,7 +127,7 @@ def iter_records(path: Path, include_inactive: bool = False) -> Iterator[Union[R
 
 
 def _fiche(
-    path: Path, fiche: ET.Element, lines: dict[ET.Element, int], include_inactive: bool, seen_rome: set[str]
+    member: Member, fiche: ET.Element, lines: dict[ET.Element, int], include_inactive: bool, seen_rome: set[str]
 ) -> Iterator[Union[Record, Skip]]:
     numero = _text(fiche, "NUMERO_FICHE")
     if not numero:
@@ -128,8 +137,9 @@ def _fiche(
     if actif is not True and not include_inactive:
         yield Skip("fiche inactive", numero)
         return
-    source = SourceRef(PUBLISHER, path.name, numero, LICENCE, lines.get(fiche))
-    ctx = _Context(path, numero, lines)
+    source = SourceRef(PUBLISHER, member.document, numero, LICENCE, lines.get(fiche),
+                       edition(member.basename, member.document))
+    ctx = _Context(member.path, numero, lines)
     romes = _pairs(fiche, "CODES_ROME/ROME")
     emplois, emplois_description = _emplois(_lines(fiche, "TYPE_EMPLOI_ACCESSIBLES"))
     date_decision = ctx.date(fiche, "DATE_DECISION")
