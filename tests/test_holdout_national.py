@@ -153,7 +153,7 @@ def report(results: list[Result], base_url: str) -> str:
     by_intent = Counter(r.item.intent for r in results)
     for intent, n in sorted(by_intent.items(), key=lambda kv: (-kv[1], kv[0])):
         group = [r for r in results if r.item.intent == intent]
-        lines.append(f"  {intent:<18} {n:>3}   {sum(r.intent_ok for r in group):>3}   {sum(r.record_ok for r in group):>3}")
+        lines.append(f"  {intent:<24} {n:>3}   {sum(r.intent_ok for r in group):>3}   {sum(r.record_ok for r in group):>3}")
     misses = [r for r in results if not (r.intent_ok and r.record_ok)]
     lines += ["", f"manqués ({len(misses)}) :" if misses else "aucun manqué"]
     for r in misses:
