@@ -9,7 +9,9 @@ MODEL := models/orientation.tar.gz
 # (bot/server/quiet.py); the serving patches are off here (training, validation and evaluation are plain Rasa).
 RASA := env ORIENTATION_RASA_PATCHES=none $(BIN)/python -m bot.server.rasa_server
 MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/components/*.py)
-KB_INPUTS := $(wildcard knowledge/*.py knowledge/parsers/*.py knowledge/sources/*)
+# The knowledge base's inputs: its code, the source documents and the national exports' archives (read in place).
+KB_INPUTS := $(wildcard knowledge/*.py knowledge/parsers/*.py knowledge/importers/*.py knowledge/sources/* \
+	knowledge/sources/national/*.zip)
 CHROMIUM := /usr/bin/chromium
 AXE := build/node/node_modules/axe-core/axe.min.js
 

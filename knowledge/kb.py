@@ -1,4 +1,8 @@
-"""Read access to a built store: records by id, relations both ways, linker and full-text search."""
+"""Read access to a built store: records by id, relations both ways, linker and full-text search.
+
+Ids of national records merged into a job of the source documents (MET.8 into JOB.chef-de-publicite) are
+redirects: `get`, `resolve` and the relation lookups follow them, and return the kept record's id.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from .linker import Alias, Linker
-from .model import Certification, Metier, Record, record_from_dict
+from .model import Certification, Record, record_from_dict
 
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / "build" / "knowledge.sqlite"
 
@@ -44,8 +48,39 @@ class KnowledgeBase:
 
     # -- records -----------------------------------------------------------------------------
     def _get(self, record_id: str) -> Optional[Record]:
+        """The record of an id, or of the id it was merged into (the result's `id` is then the kept one)."""
         row = self.db.execute("SELECT data FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None and self._has_redirects:
+            row = self.db.execute("SELECT r.data FROM redirects d JOIN records r ON r.id = d.dst WHERE d.src = ?",
+                                  (record_id,)).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
+
+    @cached_property
+    def _has_redirects(self) -> bool:
+        """Stores built before redirects existed have no such table."""
+        return bool(self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'redirects'").fetchone())
+
+    def resolve(self, record_id: str) -> str:
+        """The id a record is kept under: `record_id` itself, or the record it was merged into (MET.8 →
+        JOB.chef-de-publicite)."""
+        if self._has_redirects:
+            row = self.db.execute("SELECT dst FROM redirects WHERE src = ?", (record_id,)).fetchone()
+            if row:
+                return row[0]
+        return record_id
+
+    def merged_ids(self, record_id: str) -> list[str]:
+        """The ids of the national records merged into this one (JOB.chef-de-publicite → ["MET.8"])."""
+        if not self._has_redirects:
+            return []
+        rows = self.db.execute("SELECT src FROM redirects WHERE dst = ? ORDER BY src", (self.resolve(record_id),))
+        return [r[0] for r in rows]
+
+    def redirects(self) -> dict[str, str]:
+        """Every merged id → the id kept."""
+        if not self._has_redirects:
+            return {}
+        return dict(self.db.execute("SELECT src, dst FROM redirects ORDER BY src"))
 
     def ids(self, record_type: Optional[str] = None) -> list[str]:
         if record_type:
@@ -69,17 +104,25 @@ class KnowledgeBase:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def exports(self) -> list[dict]:
+        """The national exports the store was built from: kind, origin (« shipped » or « import »), file, sha256."""
+        return json.loads(self.meta("exports") or "[]")
+
     # -- relations ---------------------------------------------------------------------------
+    # (A merged id is followed: relations are stored between kept ids only.)
     def targets(self, record_id: str, rel: str) -> list[str]:
-        rows = self.db.execute("SELECT dst FROM relations WHERE src = ? AND rel = ? ORDER BY dst", (record_id, rel))
+        rows = self.db.execute("SELECT dst FROM relations WHERE src = ? AND rel = ? ORDER BY dst",
+                               (self.resolve(record_id), rel))
         return [r[0] for r in rows]
 
     def sources(self, record_id: str, rel: str) -> list[str]:
-        rows = self.db.execute("SELECT src FROM relations WHERE dst = ? AND rel = ? ORDER BY src", (record_id, rel))
+        rows = self.db.execute("SELECT src FROM relations WHERE dst = ? AND rel = ? ORDER BY src",
+                               (self.resolve(record_id), rel))
         return [r[0] for r in rows]
 
     def relations_of(self, record_id: str) -> dict[str, list[str]]:
         """Every relation of a record, outgoing as « rel », incoming as « rel< »."""
+        record_id = self.resolve(record_id)
         out: dict[str, list[str]] = {}
         for rel, dst in self.db.execute("SELECT rel, dst FROM relations WHERE src = ? ORDER BY rel, dst", (record_id,)):
             out.setdefault(rel, []).append(dst)
@@ -89,6 +132,7 @@ class KnowledgeBase:
 
     def certifications_for_metier(self, metier_id: str) -> list[str]:
         """Certifications naming the job among their accessible jobs, or sharing one of its ROME codes."""
+        metier_id = self.resolve(metier_id)
         found = self.sources(metier_id, "emploi")
         for code in self.targets(metier_id, "rome"):
             found += [s for s in self.sources(code, "rome") if s.startswith("RNCP") and s not in found]
@@ -98,7 +142,9 @@ class KnowledgeBase:
         return self.targets(cert_id, "emploi")
 
     def metiers_for_rome(self, code: str) -> list[str]:
-        return [s for s in self.sources(code, "rome") if isinstance(self.get(s), Metier)]
+        rows = self.db.execute("SELECT src FROM relations JOIN records ON records.id = src "
+                               "WHERE dst = ? AND rel = 'rome' AND records.type = 'metier' ORDER BY src", (code,))
+        return [r[0] for r in rows]
 
     def metiers_for_interest(self, interest_id: str) -> list[str]:
         return self.sources(interest_id, "interet")

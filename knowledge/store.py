@@ -1,4 +1,9 @@
-"""The SQLite store: records as JSON, aliases, relations, and an FTS5 index over the texts."""
+"""The SQLite store: records as JSON, aliases, relations, and an FTS5 index over the texts.
+
+`redirects` maps the id of a national record merged into another one (its twin among the source documents'
+jobs: MET.8 → JOB.chef-de-publicite) to the id kept; `origins` notes which national export (import kind)
+gave a copy of which record (its id in that export), so that an import can tell what it added or removed.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +22,19 @@ CREATE TABLE aliases (record_id TEXT NOT NULL, record_type TEXT NOT NULL, label 
                       text TEXT NOT NULL, norm TEXT NOT NULL);
 CREATE TABLE relations (src TEXT NOT NULL, rel TEXT NOT NULL, dst TEXT NOT NULL, PRIMARY KEY (src, rel, dst));
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE redirects (src TEXT PRIMARY KEY, dst TEXT NOT NULL);
+CREATE TABLE origins (kind TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (kind, id, type));
 CREATE VIRTUAL TABLE texts USING fts5(record_id UNINDEXED, field UNINDEXED, content,
                                       tokenize = 'unicode61 remove_diacritics 2');
 """
-INDEXES = "CREATE INDEX relations_dst ON relations (dst, rel); CREATE INDEX records_type ON records (type);"
+INDEXES = """CREATE INDEX relations_dst ON relations (dst, rel); CREATE INDEX records_type ON records (type);
+CREATE INDEX redirects_dst ON redirects (dst);"""
 
 # Fields whose text goes into the full-text index.
 TEXT_FIELDS = (
     "presentation en_bref description missions qualites objectifs activites competences secteurs_activite "
     "emplois_description emplois_accessibles communication_externe communication_interne libelle intitule "
-    "accroche nature_travail"
+    "accroche nature_travail descriptif definition"
 ).split()
 
 
@@ -67,6 +75,19 @@ class StoreWriter:
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
                             [(a.record_id, a.record_type, a.label, a.text, a.norm) for a in aliases])
         self.db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
+
+    def add_redirects(self, redirects: dict[str, str]) -> None:
+        self.db.executemany("INSERT INTO redirects VALUES (?, ?)", sorted(redirects.items()))
+
+    def add_origins(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO origins VALUES (?, ?, ?)", rows)
+
+    def drop_dangling_relations(self) -> int:
+        """Remove the relations to records the base does not hold (a national fiche naming a job or a formation
+        its export lacks); returns how many."""
+        cursor = self.db.execute("DELETE FROM relations WHERE src NOT IN (SELECT id FROM records) "
+                                 "OR dst NOT IN (SELECT id FROM records)")
+        return cursor.rowcount
 
     def commit(self, meta: dict[str, str]) -> None:
         self.db.executescript(INDEXES)

@@ -1,6 +1,8 @@
 """Shared fixtures and the kinds of tests.
 
-- `kb_path` / `kb`: a knowledge base built from the real sources into a temporary store.
+- `kb_path` / `kb`: a knowledge base of the real sources (documents and national exports) in a temporary store: a
+  copy of the project's build/knowledge.sqlite when it is current (same sources digest, nothing imported), else
+  built.
 - `shared_stack`: the real stack (launcher → action server + Rasa) shared by every end-to-end test of the
   session that leaves it running as it found it; Rasa reaches its action server through an `ActionProxy`
   (`action_proxy`), transparent until a bad-input test switches it « down » or « broken » for one request. It
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 import sanic  # noqa: F401  (see below)
 
-from knowledge.build import build
+from knowledge.build import build_or_copy
 from knowledge.kb import KnowledgeBase
 from staff.auth import hash_password
 from tests import ROOT
@@ -61,7 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def kb_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("kb") / "knowledge.sqlite"
-    build(path)
+    build_or_copy(path, [ROOT / "build" / "knowledge.sqlite"])
     return path
 
 

@@ -1,4 +1,6 @@
-"""The `orientation kb` command line, run as a user would (a subprocess), on a fresh store."""
+"""The `orientation kb` command line, run as a user would (a subprocess), on a fresh store of the real sources
+(documents and national exports), and on one of the source documents alone where the national data would
+change what is tested (the linker's answers over nine jobs)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from tests import ROOT
-from knowledge.build import parse_sources
+from knowledge.build import MANIFEST, parse_sources, seed_entries
 from knowledge.cli import check_store
 from knowledge.kb import KnowledgeBase
 
@@ -22,6 +25,14 @@ def orientation(*args: str) -> subprocess.CompletedProcess:
                           text=True, encoding="utf-8")
 
 
+def documents_only(directory):
+    """A manifest of the source documents alone (no national export), beside none of them: absolute paths."""
+    manifest = directory / "manifest.yml"
+    entries = [{**e, "file": str(MANIFEST.parent / e["file"])} for e in seed_entries()]
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return manifest
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "kb.sqlite"
@@ -30,12 +41,33 @@ def store(tmp_path_factory):
     return path, done.stdout
 
 
+@pytest.fixture(scope="module")
+def documents_store(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("cli-documents")
+    path = directory / "kb.sqlite"
+    done = orientation("kb", "build", "--store", str(path), "--manifest", str(documents_only(directory)))
+    assert done.returncode == 0, done.stderr
+    return path, done.stdout
+
+
+def _counts(out):
+    return {line.split()[0]: int(line.split()[1]) for line in out.splitlines()
+            if len(line.split()) >= 2 and line.split()[1].isdigit()}
+
+
 def test_build_prints_counts_per_type(store):
-    _, out = store
-    counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines() if line.strip()}
+    counts = _counts(store[1])
+    # 928 ONISEP jobs and the 9 of the documents, 5 of which are one record with their ONISEP twin
+    assert counts["metier"] == 928 + 9 - 5 and counts["certification"] == 2 and counts["formation"] >= 2164
+    assert counts["rome"] >= 1584 and counts["interet"] == 27 and counts["secteur"] == 1
+    assert counts["total"] == sum(v for k, v in counts.items() if k != "total")
+    assert "MET.8 → JOB.chef-de-publicite" in store[1]  # the build says which twins it merged
+
+
+def test_build_of_the_documents_alone_prints_their_counts(documents_store):
+    counts = _counts(documents_store[1])
     assert counts["metier"] == 9 and counts["certification"] == 2 and counts["formation"] == 7
     assert counts["rome"] == 5 and counts["interet"] == 4 and counts["secteur"] == 1
-    assert counts["total"] == sum(v for k, v in counts.items() if k != "total")
 
 
 def test_check_passes_on_the_sources(store):
@@ -90,14 +122,15 @@ def test_find_json(store):
     done = orientation("kb", "find", "cheff", "de", "publicitée", "--json", "--store", str(store[0]))
     data = json.loads(done.stdout)
     assert data["query"] == "cheff de publicitée" and data["status"] == "found"
-    assert data["candidates"][0]["id"] == "JOB.chef-de-publicite"
+    assert [c["id"] for c in data["candidates"]] == ["JOB.chef-de-publicite"]  # one record, not it and MET.8
     assert set(data["candidates"][0]) == {"id", "type", "label", "score"}
 
 
-def test_find_ambiguous_and_unknown(store):
-    ambiguous = json.loads(orientation("kb", "find", "chargé de communication", "--json", "--store", str(store[0])).stdout)
+def test_find_ambiguous_and_unknown(documents_store):
+    path = str(documents_store[0])
+    ambiguous = json.loads(orientation("kb", "find", "chargé de communication", "--json", "--store", path).stdout)
     assert ambiguous["status"] == "ambiguous" and len(ambiguous["candidates"]) == 3
-    unknown = json.loads(orientation("kb", "find", "boulanger", "--json", "--store", str(store[0])).stdout)
+    unknown = json.loads(orientation("kb", "find", "boulanger", "--json", "--store", path).stdout)
     assert unknown["status"] == "unknown"
 
 
@@ -108,7 +141,8 @@ def test_missing_store_is_a_clear_error(tmp_path):
 
 def test_certifications_for_a_job_through_rome(kb):
     assert set(kb.certifications_for_metier("MET.650")) == {"RNCP35746", "RNCP28684"}
-    assert kb.metiers_for_interest("CI.j-aime-communiquer") == ["MET.650"]
+    jobs = kb.metiers_for_interest("CI.j-aime-communiquer")
+    assert {"MET.650", "JOB.chef-de-publicite"} <= set(jobs) and "MET.8" not in jobs
 
 
 def test_full_text_search(kb):
@@ -118,9 +152,9 @@ def test_full_text_search(kb):
 
 def test_store_is_replaced_atomically(tmp_path):
     from knowledge.build import build
-    path = tmp_path / "kb.sqlite"
-    build(path)
+    path, manifest = tmp_path / "kb.sqlite", documents_only(tmp_path)
+    build(path, manifest)
     first = KnowledgeBase(path)
-    build(path)  # a rebuild while a reader has the old file open
+    build(path, manifest)  # a rebuild while a reader has the old file open
     assert first.get("MET.650").label == "directeur de communication"
     assert not (tmp_path / "kb.sqlite.tmp").exists()
