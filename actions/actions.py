@@ -14,7 +14,7 @@ from .config import knowledge_base, settings
 from .record_types import type_of_entity
 from .resolve import find_mention
 from .routing import is_question, types_for
-from .turn import Reply, answer_without_record, pick_record, route_and_compose, settle_choice, understand
+from .turn import Reply, answer_without_record, go_on, pick_record, route_and_compose, settle_choice, understand
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,8 @@ RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous sub
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    dispatcher.utter_message(**answer.message())
+    for message in answer.messages():
+        dispatcher.utter_message(**message)
 
 
 class ActionAnswer(Action):
@@ -41,8 +42,8 @@ class ActionAnswer(Action):
         """Answer the latest message as the question `intent` (`rescued`: the NLU was unsure)."""
         kb = knowledge_base()
         turn = understand(tracker, intent, rescued)
-        reply: Reply = (settle_choice(kb, turn) or answer_without_record(kb, turn) or pick_record(kb, turn)
-                        or route_and_compose(kb, turn))
+        reply: Reply = (go_on(kb, turn) or settle_choice(kb, turn) or answer_without_record(kb, turn)
+                        or pick_record(kb, turn) or route_and_compose(kb, turn))
         say(dispatcher, reply.answer)
         return turn.events + reply.events
 

@@ -1,126 +1,272 @@
-"""Answers about a job: studies, level, description, formations, qualities, status, ROME, names, interests."""
+"""Answers about a job: studies, level, description, qualities, conditions, salary, status, ROME, related jobs.
+
+A job comes from the school's documents (seed facts: missions, qualities…) or from the national ONISEP export
+(texts: accroche, nature du travail, compétences…), or both once merged: seed facts come first, the national
+texts answer what the documents do not say. Every answer cites the sources of the facts it uses."""
 
 from __future__ import annotations
 
-from knowledge.kb import KnowledgeBase
-from knowledge.model import Certification, CodeRome, Formation, Metier
+from typing import Optional
 
-from .compose import Answer, answer, bullets, citation, combined, job_title, join_fr, missing, sentence
+from knowledge.kb import KnowledgeBase
+from knowledge.model import Certification, CodeRome, Formation, FormationRef, Metier
+
+from .compose import (PHONE, Answer, answer, bullets, capitalized, citation, combined, edition, job_title,
+                      join_fr, missing, page, sentence, study_level)
+from .text import cut, excerpt, first_sentences
+
+FORMATIONS_PAGE = 8  # formations listed at once for a job (fewer if the message would be too long)
+JOBS_PAGE = 8  # jobs listed at once (related jobs, interests, a formation's jobs)
 
 
 def _name(record: Metier, gender: str) -> str:
     return f"le métier de {job_title(record, gender)}"
 
 
-def _certifications_hint(kb: KnowledgeBase, record: Metier) -> str:
+def _someone(record: Metier, gender: str) -> str:
+    """« un infirmier », « une infirmière »."""
+    return f"{'une' if gender == 'f' else 'un'} {job_title(record, gender)}"
+
+
+def _certifications(kb: KnowledgeBase, record: Metier) -> list[Certification]:
     """Certifications that name this job among their accessible jobs (a fact of the base)."""
     certs = [kb.get(c) for c in kb.sources(record.id, "emploi")]
-    certs = [c for c in certs if isinstance(c, Certification)]
-    if not certs:
-        return ""
+    return [c for c in certs if isinstance(c, Certification)]
+
+
+def _certifications_note(certs: list[Certification]) -> str:
     names = join_fr([f"« {c.intitule} » ({c.numero})" for c in certs])
-    return f"\n\nÀ noter : {names} cite ce métier parmi ses emplois accessibles."
+    return f"À noter : {names} cite ce métier parmi ses emplois accessibles."
 
 
-def studies(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
+def _certifications_hint(kb: KnowledgeBase, record: Metier) -> str:
+    certs = _certifications(kb, record)
+    return f"\n\n{_certifications_note(certs)}" if certs else ""
+
+
+def _access_level(level: str) -> str:
+    """« Bac + 5 » → « bac + 5 », « 3E » → « 3e », « Diplôme national du brevet » → « diplôme national du brevet »."""
+    return study_level(level)
+
+
+def formation_line(kb: KnowledgeBase, ref: FormationRef, export: str) -> tuple[str, Optional[Formation]]:
+    """« Diplôme d'Etat d'infirmier (bac + 3, 3 ans) »: the level and length of its fiche formation, when that
+    fiche comes from the same export (`export`, its edition) as the job's list of formations."""
+    record = kb.get(ref.id) if ref.id else None
+    if not isinstance(record, Formation) or not export or edition(record, "duree") != export:
+        return ref.libelle, None
+    details = [d for d in (study_level(record.niveau_etudes or record.niveau_certification), record.duree) if d]
+    label = record.libelle or ref.libelle
+    return (f"{label} ({', '.join(details)})" if details else label), (record if details else None)
+
+
+def studies(kb: KnowledgeBase, record: Metier, gender: str, start: int = 0) -> Answer:
+    """How to become it: length of studies (or how the fiche says one gets in), access level, the formations
+    that lead to it (a page at a time, with level and length from their fiches), certifications naming it."""
     title = job_title(record, gender)
-    if not (record.duree_etudes or record.formations or record.niveau_acces_min):
+    if not (record.duree_etudes or record.formations or record.niveau_acces_min or record.acces_metier):
         result = missing(record, "d'information sur les études", _name(record, gender))
         result.text += _certifications_hint(kb, record)
         return result
-    parts = [f"Pour devenir {title} :"]
-    if record.duree_etudes:
-        context = f"{record.duree_etudes_contexte.lower()}, " if record.duree_etudes_contexte else ""
-        parts.append(sentence(context + record.duree_etudes[0].lower() + record.duree_etudes[1:]))
-    if record.niveau_acces_min:
-        parts.append(f"Niveau d'accès minimum : {record.niveau_acces_min}.")
-    if record.formations:
-        parts.append("Formations recommandées :\n" + bullets(f.libelle for f in record.formations))
-    return answer(record, "\n".join(parts))
+    head, fields = [f"Pour devenir {title} :"], []
+    if start == 0:
+        if record.duree_etudes:
+            context = f"{record.duree_etudes_contexte.lower()}, " if record.duree_etudes_contexte else ""
+            head.append(sentence(context + record.duree_etudes[0].lower() + record.duree_etudes[1:]))
+            fields.append("duree_etudes")
+        elif record.acces_metier:
+            head.append(first_sentences(record.acces_metier, 300))
+            fields.append("acces_metier")
+        if record.niveau_acces_min:
+            head.append(f"Niveau d'accès minimum : {_access_level(record.niveau_acces_min)}.")
+            fields.append("niveau_acces_min")
+    certs = _certifications(kb, record) if start == 0 else []
+    refs = record.formations[start:start + FORMATIONS_PAGE]
+    if refs:
+        fields.append("formations")
+    export = edition(record, "formations")
+    listed = [formation_line(kb, ref, export) for ref in refs]
+    while True:  # as many formations as fit on the screen with their sources (at least 3)
+        fiches = [fiche for _, fiche in listed if fiche is not None]
+        end = start + len(listed)
+        more = end if end < len(record.formations) else None
+        tail = ""
+        if listed:
+            lead = "Formations recommandées" if start == 0 else "Autres formations recommandées"
+            if more is not None or start:
+                lead += f" ({start + 1} à {end} sur {len(record.formations)})"
+            tail = f"{lead} :\n" + bullets(line for line, _ in listed)
+        if certs:
+            tail += ("\n" if tail else "") + _certifications_note(certs)
+        result = answer(record, "", fields=fields, also=[(f, ["niveau_etudes", "duree"]) for f in fiches]
+                        + [(c, ["emplois_accessibles"]) for c in certs])
+        if len(listed) <= 3 or len(tail) + result.footer() <= PHONE:
+            break
+        listed.pop()
+    result.more = more
+    head_fields = [f for f in fields if f != "formations"]
+    return result.fit("\n".join(head), tail, answer(record, "", fields=head_fields).source if head_fields else "")
 
 
 def access_level(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     if not (record.niveau_acces_min or record.duree_etudes):
         return missing(record, "de niveau d'accès ni de durée d'études", _name(record, gender))
-    parts = []
+    parts, fields = [], []
     if record.niveau_acces_min:
-        parts.append(f"Pour devenir {job_title(record, gender)}, le niveau d'accès minimum est {record.niveau_acces_min}.")
+        parts.append(f"Pour devenir {job_title(record, gender)}, le niveau d'accès minimum est "
+                     f"{_access_level(record.niveau_acces_min)}.")
+        fields.append("niveau_acces_min")
     if record.duree_etudes:
         context = f" ({record.duree_etudes_contexte.lower()})" if record.duree_etudes_contexte else ""
         parts.append(f"Durée des études{context} : {record.duree_etudes}")
-    return answer(record, "\n".join(parts))
+        fields.append("duree_etudes")
+    if record.formations:
+        parts.append(f"Ma base connaît {len(record.formations)} formation(s) qui y mènent : demande-moi "
+                     "« quelles formations ? ».")
+        fields.append("formations")
+    return answer(record, "\n".join(parts), fields=fields)
 
 
 def description(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
+    """What the job is and does: the school's document if it describes it (seed facts win), else the ONISEP
+    hook (accroche) and the start of each section of « nature du travail »."""
     title = job_title(record, gender)
-    if record.description_absente:
-        secteurs = join_fr([kb.get(s).label for s in record.secteurs if kb.get(s)])
-        where = f" dans l'organigramme d'une {secteurs}" if secteurs else ""
-        return Answer(
-            text=f"Ma source cite le métier de {title}{where}, mais sans le décrire : je ne peux pas t'en dire "
-            "plus sans inventer. Un conseiller d'orientation pourra te renseigner.",
-            record_id=record.id, source=citation(record), kind="missing",
-        )
-    parts = [f"{sentence(title)} — en bref :"]
-    if record.presentation:
+    own = [f for f in ("presentation", "description", "missions", "rattachement")
+           if getattr(record, f) and f not in record.provenance and not (f == "presentation" and record.accroche
+                                                                          == record.presentation)]
+    if own:
+        return _seed_description(record, title, own)
+    if not (record.accroche or record.nature_travail or record.presentation):
+        if record.description_absente:
+            secteurs = join_fr([kb.get(s).label for s in record.secteurs if kb.get(s)])
+            where = f" dans l'organigramme d'une {secteurs}" if secteurs else ""
+            return Answer(
+                text=f"Ma source cite le métier de {title}{where}, mais sans le décrire : je ne peux pas t'en dire "
+                "plus sans inventer. Un conseiller d'orientation pourra te renseigner.",
+                record_id=record.id, source=citation(record), kind="missing")
+        return missing(record, "de description", _name(record, gender))
+    fields = ["accroche" if record.accroche else "presentation"] + (["nature_travail"] if record.nature_travail else [])
+    result = answer(record, "", fields=fields)
+    head = f"{capitalized(title)}, en bref :\n" + cut(record.accroche or record.presentation, 400)
+    if not record.nature_travail:
+        return result.fit(head, "")
+    single = excerpt(record.nature_travail, PHONE - result.footer() - len(head) - 20)
+    if " : " in single.split("\n")[0] or len(single) > 250:
+        return result.fit(head, "Au quotidien :\n" + single)
+    return result.fit(head, "Au quotidien :\n" + excerpt(record.nature_travail, PHONE - result.footer() - 20))
+
+
+def _seed_description(record: Metier, title: str, fields: list[str]) -> Answer:
+    """The description of a job from the school's documents: presentation, missions, place in the organisation."""
+    parts = [f"{capitalized(title)} — en bref :"]
+    if "presentation" in fields:
         parts.append(record.presentation)
-    elif record.description and not record.missions:
+    elif "description" in fields and "missions" not in fields:
         parts.append(record.description)
-    if record.missions:
+    if "missions" in fields:
         parts.append("Ses missions :\n" + bullets(record.missions))
-    if record.rattachement:
+    if "rattachement" in fields:
         parts.append(record.rattachement)
-    return answer(record, "\n\n".join(parts))
+    return answer(record, "\n\n".join(parts), fields=fields)
 
 
-def qualities(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
-    if not record.qualites:
-        return missing(record, "de liste des qualités attendues", _name(record, gender))
-    return answer(
-        record,
-        f"Qualités attendues pour être {job_title(record, gender)} :\n" + bullets(record.qualites),
-    )
+def qualities(kb: KnowledgeBase, record: Metier, gender: str, budget: int = PHONE - 170) -> Answer:
+    if record.qualites:
+        return answer(record, f"Qualités attendues pour être {job_title(record, gender)} :\n"
+                      + bullets(record.qualites), fields=["qualites"])
+    if record.competences:
+        return answer(record, f"Qualités et compétences pour être {job_title(record, gender)} :\n"
+                      + excerpt(record.competences, budget), fields=["competences"])
+    return missing(record, "de liste des qualités attendues", _name(record, gender))
+
+
+def working_conditions(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
+    """Where and how the job is done: the organisations the school's documents place it in, the sectors and the
+    « conditions de travail » of the ONISEP fiche."""
+    places = [r for r in (kb.get(i) for i in record.secteurs) if r is not None]
+    if not (record.condition_travail or record.secteurs_activite or places):
+        return missing(record, "d'information sur les conditions de travail", _name(record, gender))
+    head, fields = [f"Conditions de travail {_of(record, gender)} :"], []
+    if places:
+        head.append(f"Ce métier figure dans l'organigramme d'une {join_fr([p.label for p in places])}.")
+        fields.append("secteurs")
+    if record.secteurs_activite:
+        head.append(f"Secteurs : {join_fr([s[0].lower() + s[1:] for s in record.secteurs_activite])}.")
+        fields.append("secteurs_activite")
+    if record.condition_travail:
+        fields.append("condition_travail")
+    result = answer(record, "", fields=fields)
+    if not record.condition_travail:
+        return result.fit("\n".join(head) + "\nMa base ne décrit pas ses conditions de travail.", "")
+    body = excerpt(record.condition_travail, PHONE - result.footer() - len("\n".join(head)) - 5)
+    if " : " not in body.split("\n")[0] and len(body) < 200:
+        body = excerpt(record.condition_travail, PHONE - result.footer() - 5)
+    return result.fit("\n".join(head), body)
+
+
+def _of(record: Metier, gender: str) -> str:
+    """« d'un infirmier », « d'une infirmière »."""
+    return f"d'{_someone(record, gender)}"
 
 
 def status(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     if not record.statuts:
         return missing(record, "de statut", _name(record, gender))
-    return answer(record, f"Statut possible pour {_name(record, gender)} : {join_fr(record.statuts)}.")
+    text = f"Statut possible pour {_name(record, gender)} : {join_fr(record.statuts)}."
+    fields = ["statuts"]
+    if record.secteurs_activite:
+        text += f"\nSecteurs d'activité : {join_fr([s[0].lower() + s[1:] for s in record.secteurs_activite])}."
+        fields.append("secteurs_activite")
+    return answer(record, text, fields=fields)
 
 
 def rome_code(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
+    """The job's ROME code(s), with the ROME label and the start of its definition when the base holds them."""
     if not record.codes_rome:
         return missing(record, "de code ROME", _name(record, gender))
-    labels = []
+    labels, also = [], []
+    definition = ""
     for code in record.codes_rome:
         rome = kb.get(code)
         libelle = rome.libelle if isinstance(rome, CodeRome) and rome.libelle else ""
         labels.append(f"{code} ({libelle})" if libelle else code)
-    return answer(record, f"Code ROME pour {_name(record, gender)} : {join_fr(labels)}.")
+        if isinstance(rome, CodeRome):
+            used = ["libelle"] if libelle else []
+            if rome.definition and not definition and len(record.codes_rome) == 1:
+                definition = first_sentences(rome.definition, 330)
+                used.append("definition")
+            if used:
+                also.append((rome, used))
+    text = f"Code ROME pour {_name(record, gender)} : {join_fr(labels)}."
+    if definition:
+        text += f"\nDéfinition de la fiche ROME : {definition}"
+    return answer(record, text, fields=["codes_rome"], also=also)
 
 
 def other_names(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     if not record.autres_appellations:
         return missing(record, "d'autre appellation", _name(record, gender))
     names = [a.pick(gender) for a in record.autres_appellations]
-    return answer(record, f"Autres noms pour {_name(record, gender)} :\n" + bullets(names))
+    return answer(record, f"Autres noms pour {_name(record, gender)} :\n" + bullets(names),
+                  fields=["autres_appellations"])
 
 
 def interests(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     labels = [kb.get(i).label for i in record.centres_interet if kb.get(i)]
     if not labels:
         return missing(record, "de centres d'intérêt", _name(record, gender))
-    return answer(
-        record, f"{sentence(_name(record, gender))[:-1]} peut te plaire si :\n" + bullets(labels)
-    )
+    return answer(record, f"{sentence(_name(record, gender))[:-1]} peut te plaire si :\n" + bullets(labels),
+                  fields=["centres_interet"])
 
 
 def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     """Is this job for me: the qualities it asks for and the interests it meets."""
-    if not (record.qualites or record.centres_interet):
+    if not (record.qualites or record.competences or record.centres_interet):
         return missing(record, "de qualités attendues ni de centres d'intérêt", _name(record, gender))
-    result = combined(qualities(kb, record, gender), interests(kb, record, gender))
-    if not record.qualites:
+    wanted = interests(kb, record, gender)
+    room = PHONE - 180 - (len(wanted.text) if wanted.kind == "answer" else 0)
+    result = combined(qualities(kb, record, gender, budget=max(room, 200)), wanted)
+    if not (record.qualites or record.competences):
         result.text += "\nMa base ne liste pas les qualités attendues pour ce métier."
     elif not record.centres_interet:
         result.text += "\nMa base ne relie ce métier à aucun centre d'intérêt."
@@ -128,16 +274,24 @@ def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
 
 
 def salary(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
-    return missing(record, "de données de salaire", _name(record, gender))
+    """The « salaire du débutant » of the ONISEP fiche, as the fiche words it."""
+    if not record.salaire_debutant:
+        return missing(record, "de données de salaire", _name(record, gender))
+    return answer(record, f"Salaire pour {_someone(record, gender)} qui débute, d'après la fiche :\n"
+                  + first_sentences(record.salaire_debutant, 420), fields=["salaire_debutant"])
 
 
-def formation_jobs(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
-    """What the base says of a formation: the jobs whose sheet recommends it."""
-    jobs = [kb.get(i) for i in kb.targets(record.id, "metier")]
-    jobs = [j for j in jobs if isinstance(j, Metier)]
+def related_jobs(kb: KnowledgeBase, record: Metier, gender: str, start: int = 0) -> Answer:
+    """The jobs the fiche names as related (« métiers associés »), a page at a time, as buttons."""
+    jobs = [j for j in (kb.get(i) for i in record.metiers_associes) if isinstance(j, Metier)]
     if not jobs:
-        return missing(record, "de métier associé", f"la formation « {record.libelle} »")
-    return answer(record, f"La formation « {record.libelle} » est recommandée pour devenir :\n"
-                  + bullets(job_title(j, gender) for j in jobs))
-
-
+        return missing(record, "de métiers proches", _name(record, gender))
+    shown, more = page(jobs, start, JOBS_PAGE)
+    lead = (f"Métiers proches {_of(record, gender)}" if start == 0
+            else f"Autres métiers proches {_of(record, gender)}")
+    if more is not None or start:
+        lead += f" ({start + 1} à {start + len(shown)} sur {len(jobs)})"
+    result = answer(record, f"{lead} :\n" + bullets(job_title(j, gender) for j in shown),
+                    fields=["metiers_associes"])
+    result.more, result.options = more, [j.id for j in shown]
+    return result

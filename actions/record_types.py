@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional
 from knowledge.kb import KnowledgeBase
 from knowledge.model import CentreInteret, Certification, Formation, Metier, Secteur
 
-from . import certification, metier, secteur
+from . import certification, formation, metier, secteur
 from .compose import Answer
 
 Handler = Callable[[KnowledgeBase, Any, str], Answer]
@@ -37,7 +37,7 @@ RECORD_TYPES = (
     RecordType(CERTIFICATION, "certification", "certification_id", "une certification (son nom ou son numéro RNCP)",
                certification.overview),
     RecordType(SECTEUR, "sector", "secteur_id", "un secteur", secteur.sector_overview),
-    RecordType(FORMATION, "formation", None, "une formation", metier.formation_jobs),
+    RecordType(FORMATION, "formation", None, "une formation", formation.overview),
     RecordType(INTERET, "interest", None, "un centre d'intérêt", secteur.jobs_for_interest),
 )
 BY_NAME = {t.name: t for t in RECORD_TYPES}

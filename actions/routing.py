@@ -1,6 +1,8 @@
 """Which fact answers a question: the NLU tells the kind of question (the intent), the record named tells
-its type, and the pair picks the composer. « Quel niveau ? » is an access level for a job and a level
-with entry requirements for a certification; « c'est quoi ? » describes a job, a certification or a sector."""
+its type, and the pair picks the composer. « Quel niveau ? » is an access level for a job, a level
+with entry requirements for a certification, a level, length and admission for a formation; « c'est quoi ? »
+describes a job, a certification, a sector or a formation; « quels métiers ? » lists the jobs of a certification,
+a sector, an interest, a formation (with its further studies), or the jobs related to a job."""
 
 from __future__ import annotations
 
@@ -8,20 +10,22 @@ from typing import Optional
 
 from knowledge.model import Record
 
-from . import certification, metier, secteur
+from . import certification, formation, metier, secteur
 from .record_types import BY_NAME, CERTIFICATION, FORMATION, INTERET, METIER, SECTEUR, Handler
 
 # intent → record type → composer; the first type is the one the question is mostly about.
 ROUTES: dict[str, dict[str, Handler]] = {
     "ask_studies": {METIER: metier.studies, CERTIFICATION: certification.prerequisites,
-                    FORMATION: metier.formation_jobs},
-    "ask_level": {METIER: metier.access_level, CERTIFICATION: certification.level_and_entry},
+                    FORMATION: formation.outcomes},
+    "ask_level": {METIER: metier.access_level, CERTIFICATION: certification.level_and_entry,
+                  FORMATION: formation.level},
     "ask_description": {METIER: metier.description, CERTIFICATION: certification.overview,
-                        SECTEUR: secteur.sector_overview, FORMATION: metier.formation_jobs,
+                        SECTEUR: secteur.sector_overview, FORMATION: formation.overview,
                         INTERET: secteur.jobs_for_interest},
     "ask_profile": {METIER: metier.profile, CERTIFICATION: certification.skill_blocks},
     "ask_jobs": {CERTIFICATION: certification.jobs, SECTEUR: secteur.sector_jobs,
-                 INTERET: secteur.jobs_for_interest, FORMATION: metier.formation_jobs},
+                 INTERET: secteur.jobs_for_interest, FORMATION: formation.outcomes, METIER: metier.related_jobs},
+    "ask_working_conditions": {METIER: metier.working_conditions},
     "ask_status": {METIER: metier.status},
     "ask_rome_code": {METIER: metier.rome_code},
     "ask_other_names": {METIER: metier.other_names},

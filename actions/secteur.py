@@ -5,7 +5,9 @@ from __future__ import annotations
 from knowledge.kb import KnowledgeBase
 from knowledge.model import CentreInteret, Metier, Secteur
 
-from .compose import Answer, answer, bullets, job_title, join_fr, missing
+from .compose import Answer, answer, bullets, cited, job_title, join_fr, missing, page, sources_line
+
+JOBS_PAGE = 8  # jobs listed at once for an interest
 
 
 def sector_jobs(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer:
@@ -38,31 +40,49 @@ def internal_external(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer
     return answer(record, "\n\n".join(parts))
 
 
-def jobs_for_interest(kb: KnowledgeBase, record: CentreInteret, gender: str) -> Answer:
+def _interest_rank(job: Metier, interest_id: str) -> tuple:
+    """Jobs of the school's documents first, then those where the interest comes first on the fiche, then the
+    most focused fiches (fewer interests), then by name."""
+    position = job.centres_interet.index(interest_id) if interest_id in job.centres_interet else 99
+    return (bool(job.source.edition), position, len(job.centres_interet), job_title(job).lower())
+
+
+def jobs_for_interest(kb: KnowledgeBase, record: CentreInteret, gender: str, start: int = 0) -> Answer:
+    """The jobs whose fiche names the interest: a short list (a page of buttons), never the whole catalogue."""
     jobs = [kb.get(i) for i in kb.metiers_for_interest(record.id)]
-    jobs = [j for j in jobs if isinstance(j, Metier)]
+    jobs = sorted((j for j in jobs if isinstance(j, Metier)), key=lambda j: _interest_rank(j, record.id))
     if not jobs:
         return missing(record, "de métier associé", f"le centre d'intérêt « {record.libelle} »")
-    result = answer(
-        record,
-        f"Pour le centre d'intérêt « {record.libelle} », je connais :\n" + bullets(job_title(j, gender) for j in jobs),
-    )
-    result.source = "Source : " + join_fr(sorted({j.source.citation().removeprefix("Source : ") for j in jobs}))
+    shown, more = page(jobs, start, JOBS_PAGE)
+    if start == 0 and more is None:
+        lead = f"Pour le centre d'intérêt « {record.libelle} », je connais :"
+    elif start == 0:
+        lead = (f"Pour le centre d'intérêt « {record.libelle} », je connais {len(jobs)} métiers. "
+                f"En voici {len(shown)} :")
+    else:
+        lead = f"Autres métiers pour « {record.libelle} » ({start + 1} à {start + len(shown)} sur {len(jobs)}) :"
+    result = Answer(text=lead + "\n" + bullets(job_title(j, gender) for j in shown), record_id=record.id,
+                    source=sources_line(c for j in shown for c in cited(j, ["centres_interet"])))
+    result.more, result.options = more, [j.id for j in shown]
     return result
 
 
 def knowledge_overview(kb: KnowledgeBase) -> Answer:
-    """What the base holds, read from the base itself."""
+    """What the base holds, read from the base itself: counts, the school's own documents, what to ask."""
     counts = kb.counts()
-    jobs = sorted((kb.get(i) for i in kb.ids("metier")), key=lambda m: m.label)
+    jobs = [kb.get(i) for i in kb.ids("metier")]
+    local = sorted((m for m in jobs if isinstance(m, Metier) and not m.source.edition), key=lambda m: m.label)
     certs = [kb.get(i) for i in kb.ids("certification")]
     parts = [
         f"Ma base contient {counts.get('metier', 0)} métiers, {counts.get('certification', 0)} certifications "
         f"RNCP, {counts.get('formation', 0)} formations et {counts.get('secteur', 0)} secteur(s).",
-        "Métiers :\n" + bullets(m.label for m in jobs[:15]) + ("\n• …" if len(jobs) > 15 else ""),
-        "Certifications :\n" + bullets(f"{c.intitule} ({c.numero})" for c in certs[:10]),
-        "Tu peux me demander les études, le niveau, les missions, les qualités, les formations d'un métier ; "
-        "le niveau, le certificateur, les blocs de compétences, le taux d'insertion ou les débouchés d'une "
-        "certification.",
     ]
+    if local:
+        parts.append("Métiers des documents de l'établissement :\n" + ", ".join(m.label for m in local[:12])
+                     + (", …" if len(local) > 12 else "."))
+    if certs:
+        parts.append("Certifications :\n" + bullets(f"{c.intitule} ({c.numero})" for c in certs[:5]))
+    parts.append("Demande-moi, pour un métier : ce qu'il fait, les études, les formations, le salaire du débutant, "
+                 "les qualités, les conditions de travail, les métiers proches, le code ROME ; pour une formation : "
+                 "ses débouchés ; ou des métiers selon tes centres d'intérêt.")
     return Answer(text="\n\n".join(parts), kind="answer", source="Sources : " + join_fr(kb.publishers()))

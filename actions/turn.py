@@ -21,7 +21,9 @@ from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, SECTEUR
 from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
 from .routing import DESCRIBE, about_certification_only, handler_for, is_question, types_for
 
-CHOOSE, AFFIRM, DENY, OVERVIEW = "choose_option", "affirm", "deny", "ask_bot_knowledge"
+CHOOSE, AFFIRM, DENY, OVERVIEW, MORE = "choose_option", "affirm", "deny", "ask_bot_knowledge", "ask_more"
+NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go on with
+MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Turn:
     pending: list[str]  # record ids offered as buttons
     pending_intent: str
     record_id: Optional[str] = None
+    start: int = 0  # the page of a list to answer with (« voir plus »)
     events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
 
     @property
@@ -62,7 +65,7 @@ def understand(tracker: Tracker, intent: str, rescued: bool) -> Turn:
 def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     """A choice among the options offered (button, ordinal, name, « oui »), or a button pressed later."""
     if turn.pending:
-        short = turn.intent == CHOOSE or len(turn.text.split()) <= 6
+        short = turn.intent == CHOOSE or (len(turn.text.split()) <= 6 and not _names_another(kb, turn))
         picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
         if picked:
             keep = turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew
@@ -80,6 +83,29 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
             turn.record_id, turn.intent = turn.pending[0], turn.pending_intent or DESCRIBE
         else:
             return Reply(Answer(text="D'accord ! Pose-moi ta question quand tu veux.", kind="clarify"))
+    return None
+
+
+def _names_another(kb: KnowledgeBase, turn: Turn) -> bool:
+    """A new question that names a record of its own, not one of the options (« combien gagne un plombier ? »
+    after a list of jobs: its « un » is no ordinal)."""
+    if not is_question(turn.intent):
+        return False
+    mention = find_mention(kb, turn.text, turn.entities, types_for(turn.intent))
+    return mention.status == FOUND and mention.record_id not in turn.pending
+
+
+def go_on(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """« Voir plus », « la suite » : the next page of the latest list, its question and record."""
+    if turn.intent != MORE:
+        return None
+    intent, _, rest = str(turn.tracker.get_slot(NEXT_PAGE) or "").partition("|")
+    record_id, _, start = rest.rpartition("|")
+    turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
+    if not (intent and record_id and start.isdigit() and kb.get(record_id)):
+        return Reply(Answer(text="Je n'ai pas d'autre résultat à te montrer. Pose-moi une nouvelle question !",
+                            kind="clarify"), [SlotSet(NEXT_PAGE, None)])
+    turn.intent, turn.record_id, turn.start = intent, record_id, int(start)
     return None
 
 
@@ -127,7 +153,22 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
     if handler is None:
         return Reply(Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
                             record_id=record.id, source=citation(record), kind="missing"))
-    return Reply(handler(kb, record, turn.gender), remember(record, turn.gender))
+    result = handler(kb, record, turn.gender, start=turn.start) if turn.start else handler(kb, record, turn.gender)
+    return Reply(result, remember(record, turn.gender) + offer(kb, result, record, turn))
+
+
+def offer(kb: KnowledgeBase, result: Answer, record: Record, turn: Turn) -> list[EventType]:
+    """The records a list names become buttons (and options for « le deuxième »), plus « Voir plus » when the
+    list goes on; the slots that let the next turn pick one or ask for the rest."""
+    events: list[EventType] = [SlotSet(NEXT_PAGE, f"{turn.intent}|{record.id}|{result.more}"
+                                       if result.more is not None else None)]
+    if result.options and not result.buttons:
+        listed = [r for r in (kb.get(i) for i in result.options) if r is not None]
+        result.buttons = choice_buttons(listed, turn.gender)
+        events += [SlotSet("pending_options", [r.id for r in listed]), SlotSet("pending_intent", DESCRIBE)]
+    if result.more is not None:
+        result.buttons = [*result.buttons, MORE_BUTTON]
+    return events
 
 
 def remember(record: Record, gender: str) -> list[EventType]:
