@@ -27,7 +27,7 @@ from . import Skip
 from .files import Member, clean, header_key, json_objects, only, open_csv
 from .onisep_metiers import Item, as_member, field, fields, html_field, source_ref, xml_items
 
-_FOR_ID = re.compile(r"(FOR\.\d+)\W*$")
+_FOR_ID = re.compile(r"(?:FOR\.|/formation/identifiant/)(\d+)\W*$")  # « …/slug/FOR.9610 », older « …/identifiant/9610 »
 _RNCP_URL = re.compile(r"francecompetences\.fr/recherche/rncp/(\d+)", re.I)
 FORMATION_URL = "https://www.onisep.fr/http/redirection/formation/slug/{}"
 LINK_KEYS = ("url_et_id_onisep", "lien_site_onisepfr", "for_url_et_id_onisep", "url", "lien_onisep")
@@ -75,13 +75,14 @@ def niveau_certification(value: str, label: str = "", old_scale: bool = False) -
     return NIVEAUX.get(level, label)
 
 
+def _type_sigle(type_sigle: str, libelle: str) -> str:
+    """The type's acronym when the formation is named by it (« CAP … », « mastère spé. … »), else ""."""
+    return type_sigle if type_sigle and libelle.lower().startswith(type_sigle.lower()) else ""
+
+
 def _sigle(elem: ET.Element, libelle: str) -> str:
-    """`sigle` (often empty), else the type's acronym when the formation is named by it (« CAP … »)."""
-    sigle = field(elem, "sigle")
-    type_sigle = field(elem, "type_Formation/type_formation_sigle")
-    if not sigle and type_sigle and libelle.lower().startswith(type_sigle.lower()):
-        return type_sigle
-    return sigle
+    """`sigle` (often empty), else the type's acronym when the formation is named by it."""
+    return field(elem, "sigle") or _type_sigle(field(elem, "type_Formation/type_formation_sigle"), libelle)
 
 
 def fiche_formation(elem: ET.Element, member: Member | Path) -> Item:
@@ -131,6 +132,7 @@ def formation_initiale(row: dict[str, Any], member: Member | Path, line: int | N
     match = _FOR_ID.search(link)
     if not match:
         return Skip("identifiant FOR absent")
+    for_id = f"FOR.{match[1]}"
     rncp = _first(values, ("code_rncp", "for_code_rncp"))
     libelle = _first(values, TITLE_KEYS)
     if complement := values.get("libelle_formation_complementaire", ""):
@@ -139,16 +141,16 @@ def formation_initiale(row: dict[str, Any], member: Member | Path, line: int | N
     sous_domaines = [clean(part.rsplit("/", 1)[-1]) for part in
                      _first(values, ("domainesous_domaine", "domaine_sous_domaine")).split("|")]
     return Formation(
-        match[1], source_ref(member, f"fiche {match[1]}", line),
+        for_id, source_ref(member, f"fiche {for_id}", line),
         libelle=libelle,
-        sigle=values.get("sigle_formation", "") or values.get("sigle_type_formation", ""),
+        sigle=values.get("sigle_formation", "") or _type_sigle(values.get("sigle_type_formation", ""), libelle),
         type_formation=_first(values, ("libelle_type_formation", "type_de_formation", "for_type")),
         duree=values.get("duree", ""),
         niveau_certification=niveau_certification(
             _first(values, ("niveau_de_certification", "niveau_rncp")),
             _first(values, ("libelle_niveau_de_certification", "libelle_niveau_rncp")), old_scale),
         niveau_etudes=_first(values, ("niveau_de_sortie_indicatif", "for_niveau_de_sortie")),
-        url=link,
+        url=link if "FOR." in link else FORMATION_URL.format(for_id),
         code_rncp=f"RNCP{rncp}" if rncp.isdigit() else rncp,
         codes_nsf=[(c, "") for c in (clean(c) for c in values.get("code_nsf", "").split("|")) if c],
         tutelle=values.get("tutelle", ""),

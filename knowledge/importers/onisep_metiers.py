@@ -45,7 +45,7 @@ _EXPAT_FR: dict[int, str] = {expat_errors.codes[message]: text for message, text
     (expat_errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT, "contenu après l'élément racine"),
     (expat_errors.XML_ERROR_UNDEFINED_ENTITY, "entité non définie"),
 )}
-_MET_ID = re.compile(r"(MET\.\d+)\W*$")
+_MET_ID = re.compile(r"(?:MET\.|/metier/identifiant/)(\d+)\W*$")  # « …/slug/MET.650 », older « …/identifiant/650 »
 # list columns (header keys, every year's spelling): title, page (its end is the id), ROME code and label
 TITLE_KEYS = ("libelle_metier", "nom_metier", "libelle")
 LINK_KEYS = ("lien_site_onisepfr", "url_et_id_onisep", "lien_onisep", "url")
@@ -265,7 +265,7 @@ def list_records(row: dict[str, object], member: Member | Path, line: int | None
     match = _MET_ID.search(link)
     if not match:
         return [Skip("identifiant MET absent")]
-    met_id = match[1]
+    met_id = f"MET.{match[1]}"
     source = source_ref(member, f"fiche {met_id}", line)
     code = values.get("code_rome", "")
     metier = Metier(met_id, source, appellation=Appellation(masculin=_first(values, TITLE_KEYS)),

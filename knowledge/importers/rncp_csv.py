@@ -85,7 +85,7 @@ def _actif(value: str) -> Optional[bool]:
 
 def _voie(text: str) -> str:
     """The route label of the RNCP form that `text` starts with (typographic apostrophes or not)."""
-    key = slug(text)
+    key = slug(text.replace("’", "'"))
     return next((label for voie, label in _VOIE_SLUGS if key.startswith(voie)), text)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from knowledge.build import merge
 from knowledge.importers import ImportFormatError, Skip, onisep_formations, onisep_metiers
+from knowledge.importers.files import edition
 from knowledge.importers.html_text import html_blocks, html_to_text
 from knowledge.model import Appellation, CentreInteret, CodeRome, Formation, FormationRef, Metier
 from knowledge.parsers import onisep_md
@@ -311,3 +313,148 @@ def test_fixtures_are_marked_hand_made():
     for path in FIX.glob("*.xml"):
         assert "Fichier fait à la main pour les tests" in path.read_text(encoding="utf-8").split("\n")[1], path.name
     assert "faits à la main" in (FIX / "README.md").read_text(encoding="utf-8")
+
+
+# --- the real layout's fields, archives and editions ---------------------------------------------
+
+
+def test_fiches_formations_real_layout_fields():
+    formations = by_id(load(onisep_formations, "ideo-fiches-formations.xml"), Formation)
+    master = formations["FOR.9610"]
+    assert master.poursuites == [FormationRef("FOR.3213", "doctorat")]  # the id attribute when given
+    assert (master.sous_domaines, master.date_modification) == (["communication"], "2024-11-05")
+    assert formations["FOR.1084"].sigle == ""  # « DIEP » does not name « diplôme de l'Institut… »
+
+
+def test_formation_in_the_2024_layout(tmp_path):
+    path = tmp_path / "Onisep_Ideo_Fiches_Formations_25062024.xml"
+    path.write_text(
+        "<formations><formation><identifiant>FOR.1000</identifiant><sigle/>"
+        "<libelle_complet>CAP construction et aménagement de véhicules</libelle_complet>"
+        "<type_Formation><type_formation_sigle>CAP</type_formation_sigle>"
+        "<type_formation_libelle>CAP</type_formation_libelle></type_Formation>"
+        "<url>https://www.francecompetences.fr/recherche/rncp/37084/</url>"
+        "<niveau_certification>niveau 3 (niveau CAP)</niveau_certification>"
+        "<niveau_etudes><id>REF.403</id><libelle>CAP ou équivalent</libelle></niveau_etudes>"
+        "<nature_certificat><libelle_nature_certificat>Diplôme national ou diplôme d'État</libelle_nature_certificat>"
+        "<libelle_nature_certificat>Formation inscrite au RNCP</libelle_nature_certificat></nature_certificat>"
+        "<descriptif_poursuite_etudes><![CDATA[<p>Le CAP débouche sur la vie active.</p>]]></descriptif_poursuite_etudes>"
+        "<poursuites_etudes><poursuite_etudes><type_Poursuite>poursuite d'études conditionnelle</type_Poursuite>"
+        "<formation_poursuite_Etudes>bac pro carrossier peintre automobile</formation_poursuite_Etudes>"
+        "</poursuite_etudes></poursuites_etudes>"
+        "<metiers_formation><metier><id>MET.7</id><nom_metier>carrossier/ère</nom_metier></metier></metiers_formation>"
+        "<modification_date>02/05/2024</modification_date></formation>"
+        "<formation><identifiant>FOR.2</identifiant><libelle_complet>x</libelle_complet><url/></formation>"
+        "</formations>", encoding="utf-8")
+    cap, other = onisep_formations.iter_records(path)
+    assert (cap.sigle, cap.code_rncp, cap.date_modification) == ("CAP", "RNCP37084", "2024-05-02")
+    assert cap.url == "https://www.francecompetences.fr/recherche/rncp/37084/"  # the file's own link is kept
+    assert cap.nature_certificat == "Diplôme national ou diplôme d'État ; Formation inscrite au RNCP"
+    assert cap.poursuites == [FormationRef("", "bac pro carrossier peintre automobile")]
+    assert (cap.poursuites_etudes, cap.metiers) == ("Le CAP débouche sur la vie active.", ["MET.7"])
+    assert other.url == "https://www.onisep.fr/http/redirection/formation/slug/FOR.2"  # none in the file
+    assert cap.source.citation() == "Source : Onisep, fiche FOR.1000 (juin 2024)"
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<h3>Salaire</h3><h5>Salaire du débutant</h5><p>1 800 €.</p><p>Plus en Île-de-France.</p>"
+     "<h3>Intégrer le marché du travail</h3><p>x</p>", "1 800 €.\nPlus en Île-de-France."),
+    ("<p>Avant.</p><h3>Salaire</h3><h4>Salaire débutant</h4><p>Autour de 1800 euros.</p><h5>Salaire confirmé</h5>"
+     "<p>3 000 €.</p>", "Autour de 1800 euros."),
+    ("<h3>Salaire</h3><p>Salaire débutant</p><p>Le salaire varie selon le statut.</p>", "Le salaire varie selon le statut."),
+    ("<h3>Salaire</h3><p>Variable selon le lieu.</p><h3>Intégrer</h3>", "Variable selon le lieu."),
+    ("<h3>Salaire</h3><h5>Salaire du débutant</h5><h3>Intégrer le marché du travail</h3><p>x</p>", ""),
+    ("<h3>Intégrer le marché du travail</h3><p>Salaire du débutant : 2 000 €</p>", ""),
+])
+def test_salaire_debutant(html, expected):
+    assert onisep_metiers.salaire_debutant(html) == expected
+
+
+def test_zip_is_read_in_place_and_cites_the_archive_with_its_edition(tmp_path):
+    archive = tmp_path / "onisep-ideo-fiches-metiers-2024-06-25.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(FIX / "ideo-fiches-metiers-ancien.xml", "Onisep_Ideo_Fiches_metiers_25062024.xml")
+        out.writestr("LISEZMOI.txt", "notes")
+    from_zip = by_id(list(onisep_metiers.iter_records(archive)), Metier)
+    plain = by_id(load(onisep_metiers, "ideo-fiches-metiers-ancien.xml"), Metier)
+    met = from_zip["MET.650"]
+    assert (met.source.document, met.source.edition) == ("onisep-ideo-fiches-metiers-2024-06-25.zip", "juin 2024")
+    assert met.source.citation() == "Source : Onisep, fiche MET.650 (juin 2024)"
+    assert met.url == "https://www.onisep.fr/http/redirection/metier/slug/MET.650"
+    assert dataclasses.replace(met, source=plain["MET.650"].source) == plain["MET.650"]
+    broken = tmp_path / "casse.zip"
+    with zipfile.ZipFile(broken, "w") as out:
+        out.write(FIX / "ideo-fiches-metiers-casse.xml", "fiches.xml")
+    with pytest.raises(ImportFormatError) as err:
+        list(onisep_metiers.iter_records(broken))
+    assert (err.value.path.as_posix().endswith("casse.zip/fiches.xml"), err.value.line) == (True, 13)
+
+
+@pytest.mark.parametrize("names, expected", [
+    (("Onisep_Ideo_Fiches_metiers_25062024.xml",), "juin 2024"),
+    (("fiches.xml", "onisep-ideo-fiches-metiers-2024-06-25.zip"), "juin 2024"),
+    (("export_fiches_CSV_Standard_2024_02_22.csv",), "février 2024"),
+    (("export-fiches-rncp-v4-1-2023-12-01.xml",), "décembre 2023"),
+    (("ideo-20231105.json",), "novembre 2023"),
+    (("unix_referentiel_code_rome_v460_utf8.csv",), "v460"),
+    (("ideo-fiches-metiers-ancien.xml",), ""),
+])
+def test_edition_from_file_names(names, expected):
+    assert edition(*names) == expected
+
+
+# --- Idéo CSV/JSON of other years ----------------------------------------------------------------
+
+
+def test_formations_initiales_site_headers_2024():
+    master, but = load(onisep_formations, "ideo-formations-initiales-2024.csv")
+    assert (master.id, master.code_rncp, master.niveau_certification, master.niveau_etudes) == (
+        "FOR.9610", "RNCP34034", "niveau 7 (bac + 5)", "Bac + 5")
+    assert (master.sigle, master.date_modification, master.source.line) == ("MASTER", "2024-11-05", 2)
+    assert master.sous_domaines == ["communication", "journalisme"]
+    csv_master = load(onisep_formations, "ideo-formations-initiales.csv")[0]
+    for name in ("libelle", "type_formation", "duree", "tutelle", "codes_nsf"):
+        assert getattr(master, name) == getattr(csv_master, name), name
+    assert (but.sigle, but.url) == ("BUT", "https://www.onisep.fr/http/redirection/formation/slug/FOR.7777")
+
+
+def test_formations_initiales_older_year_old_rncp_scale_and_windows_encoding():
+    master, bts, titre, licence = load(onisep_formations, "ideo-formations-initiales-2019.csv")
+    assert (master.id, master.url) == ("FOR.9610", "https://www.onisep.fr/http/redirection/formation/slug/FOR.9610")
+    assert master.niveau_certification == "niveau 7 (bac + 5)"  # niveau I
+    assert master.tutelle == "Ministère de l'Enseignement supérieur"
+    assert bts.niveau_certification == "niveau 5 (bac + 2)"  # old level 3
+    assert titre.niveau_certification == "non inscrit au RNCP"  # 0
+    assert licence.niveau_certification == "niveau 6 (bac + 3)"  # niveau II
+    assert licence.libelle == "licence pro communication, parcours médias numériques"
+    assert bts.tutelle == "Ministère de l'Éducation nationale"  # Windows-1252 read as such
+
+
+@pytest.mark.parametrize("value, label, old, expected", [
+    ("7", "niveau 7 (bac + 5)", False, "niveau 7 (bac + 5)"),
+    ("5", "", False, "niveau 5 (bac + 2)"),
+    ("", "non inscrit au RNCP", False, "non inscrit au RNCP"),
+    ("4", "niveau IV (bac)", False, "niveau 4 (bac ou équivalent)"),
+    ("5", "niveau V (CAP, BEP)", True, "niveau 3 (niveau CAP)"),
+    ("2", "", True, "niveau 6 (bac + 3)"),
+    ("0", "", True, "non inscrit au RNCP"),
+])
+def test_niveau_certification_on_today_scale(value, label, old, expected):
+    assert onisep_formations.niveau_certification(value, label, old) == expected
+
+
+@pytest.mark.parametrize("name", ["ideo-metiers-2024.csv", "ideo-metiers.json"])
+def test_metiers_list_of_other_years_and_json(name):
+    items = load(onisep_metiers, name)
+    metiers, romes = by_id(items, Metier), by_id(items, CodeRome)
+    first = next(iter(metiers.values()))
+    assert first.url.startswith("https://www.onisep.fr/http/redirection/metier/slug/MET.")
+    if name.endswith(".csv"):
+        assert sorted(metiers) == ["MET.1234", "MET.88"]
+        assert metiers["MET.1234"].appellation.masculin == "chargé/e de relations presse"
+        assert (metiers["MET.1234"].codes_rome, metiers["MET.1234"].source.line) == (["E1103"], 2)
+        assert romes["E1401"].libelle == "Développement et promotion publicitaire"
+    else:
+        assert sorted(metiers) == ["MET.1299", "MET.650"]
+        assert metiers["MET.650"].source.line == 2  # the line of its « { »
+        assert romes["E1107"].libelle == "Organisation d'évènementiel"
