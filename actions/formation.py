@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Formation, Metier
+
+from knowledge.normalize import fold
 
 from .compose import PHONE, Answer, answer, bullets, job_title, join_fr, missing, page, study_level
 from .text import cut, excerpt, first_sentences
@@ -17,30 +21,30 @@ def _name(record: Formation) -> str:
 
 
 def _facts(record: Formation) -> tuple[str, list[str]]:
-    """« bac + 2, 2 ans, niveau 5 (bac + 2) » and the fields it uses."""
+    """« brevet de technicien supérieur, 2 ans, bac + 2, certification de niveau 5 » and the fields it uses."""
     parts, fields = [], []
     if record.type_formation and record.type_formation.lower() not in record.libelle.lower():
         parts.append(record.type_formation)
         fields.append("type_formation")
-    if record.niveau_etudes:
-        parts.append(study_level(record.niveau_etudes))
-        fields.append("niveau_etudes")
     if record.duree:
         parts.append(record.duree)
         fields.append("duree")
-    if record.niveau_certification and record.niveau_certification != "non inscrit au RNCP":
-        parts.append(f"certification de {record.niveau_certification}")
-        fields.append("niveau_certification")
-    elif record.niveau_certification:
-        parts.append(record.niveau_certification)
+    if record.niveau_etudes:
+        parts.append(study_level(record.niveau_etudes))
+        fields.append("niveau_etudes")
+    if record.niveau_certification:
+        level = re.match(r"niveau \d+", record.niveau_certification)
+        parts.append(f"certification de {level.group(0)}" if level and record.niveau_etudes
+                     else record.niveau_certification)
         fields.append("niveau_certification")
     return ", ".join(parts), fields
 
 
 def jobs_of(kb: KnowledgeBase, record: Formation) -> list[Metier]:
-    """The jobs the fiche formation names, then the jobs whose fiche recommends the formation."""
-    ids = list(dict.fromkeys([*record.metiers, *kb.targets(record.id, "metier"), *kb.sources(record.id, "formation")]))
-    return [j for j in (kb.get(i) for i in ids) if isinstance(j, Metier)]
+    """The jobs the fiche formation names and those whose fiche recommends the formation, by title."""
+    ids = dict.fromkeys([*record.metiers, *kb.targets(record.id, "metier"), *kb.sources(record.id, "formation")])
+    jobs = [j for j in (kb.get(i) for i in ids) if isinstance(j, Metier)]
+    return sorted(jobs, key=lambda j: fold(job_title(j)))
 
 
 def overview(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
@@ -78,33 +82,38 @@ def _without_heading(text: str) -> str:
 def outcomes(kb: KnowledgeBase, record: Formation, gender: str, start: int = 0) -> Answer:
     """What the formation leads to: jobs (a page at a time, as buttons) and further studies."""
     jobs = jobs_of(kb, record)
-    further = record.poursuites_etudes or join_fr([p.libelle for p in record.poursuites[:FURTHER_STUDIES]])
+    further = record.poursuites_etudes or record.poursuites
     if not (jobs or further):
         return missing(record, "de débouchés (métiers ou poursuites d'études)", f"la formation {_name(record)}")
     shown, more = page(jobs, start, JOBS_PAGE)
-    parts, fields = [], []
+    head, fields = "", []
     if shown:
         lead = f"Métiers accessibles après {_name(record)}" if start == 0 else f"Autres métiers après {_name(record)}"
         if more is not None or start:
             lead += f" ({start + 1} à {start + len(shown)} sur {len(jobs)})"
-        parts.append(f"{lead} :\n" + bullets(job_title(j, gender) for j in shown))
+        head = f"{lead} :\n" + bullets(job_title(j, gender) for j in shown)
         fields.append("metiers")
     elif start == 0:
-        parts.append(f"Ma base ne relie {_name(record)} à aucun métier.")
-    if start == 0 and further:
-        room = PHONE - 170 - sum(len(p) for p in parts)
-        if record.poursuites_etudes:
-            parts.append("Poursuites d'études : " + first_sentences(record.poursuites_etudes, max(room, 120)))
-            fields.append("poursuites_etudes")
-        else:
-            names = [p.libelle for p in record.poursuites]
-            extra = f" (et {len(names) - FURTHER_STUDIES} autres)" if len(names) > FURTHER_STUDIES else ""
-            parts.append(cut(f"Poursuites d'études possibles : {further}{extra}.", max(room, 120)))
-            fields.append("poursuites")
-    elif start == 0:
-        parts.append("Ma base ne contient pas de poursuites d'études pour cette formation.")
+        head = f"Ma base ne relie {_name(record)} à aucun métier."
+    if start == 0:
+        fields.append("poursuites_etudes" if record.poursuites_etudes else "poursuites")
     named = set(record.metiers) | set(kb.targets(record.id, "metier"))
     others = [(j, ["formations"]) for j in shown if j.id not in named]  # the job's fiche recommends it
-    result = answer(record, "\n".join(parts), fields=fields, also=others)
+    result = answer(record, "", fields=fields, also=others)
     result.more, result.options = more, [j.id for j in shown]
-    return result
+    if start or not further:
+        tail = "" if start else "Ma base ne contient pas de poursuites d'études pour cette formation."
+        return result.fit(head, tail)
+    room = PHONE - result.footer() - len(head) - 30
+    if room < 160:  # the jobs fill the screen: further studies in a second message
+        room = PHONE - result.footer() - 30
+    return result.fit(head, _further_studies(record, room))
+
+
+def _further_studies(record: Formation, room: int) -> str:
+    if record.poursuites_etudes:
+        return "Poursuites d'études : " + first_sentences(record.poursuites_etudes, room)
+    names = [p.libelle for p in record.poursuites]
+    shown = names[:FURTHER_STUDIES]
+    extra = f" (et {len(names) - len(shown)} autres)" if len(names) > len(shown) else ""
+    return cut(f"Poursuites d'études possibles : {join_fr(shown)}{extra}.", room)

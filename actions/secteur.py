@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from knowledge.kb import KnowledgeBase
 from knowledge.model import CentreInteret, Metier, Secteur
+from knowledge.normalize import fold
 
 from .compose import Answer, answer, bullets, cited, job_title, join_fr, missing, page, sources_line
 
@@ -41,10 +42,9 @@ def internal_external(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer
 
 
 def _interest_rank(job: Metier, interest_id: str) -> tuple:
-    """Jobs of the school's documents first, then those where the interest comes first on the fiche, then the
-    most focused fiches (fewer interests), then by name."""
+    """Jobs of the school's documents first, then those whose fiche names the interest first, then by name."""
     position = job.centres_interet.index(interest_id) if interest_id in job.centres_interet else 99
-    return (bool(job.source.edition), position, len(job.centres_interet), job_title(job).lower())
+    return (bool(job.source.edition), min(position, 1), fold(job_title(job)))
 
 
 def jobs_for_interest(kb: KnowledgeBase, record: CentreInteret, gender: str, start: int = 0) -> Answer:
