@@ -45,6 +45,7 @@ _EXPAT_FR: dict[int, str] = {expat_errors.codes[message]: text for message, text
     (expat_errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT, "contenu après l'élément racine"),
     (expat_errors.XML_ERROR_UNDEFINED_ENTITY, "entité non définie"),
 )}
+_ROME = re.compile(r"[A-N]\d{4}")
 _MET_ID = re.compile(r"(?:MET\.|/metier/identifiant/)(\d+)\W*$")  # « …/slug/MET.650 », older « …/identifiant/650 »
 # list columns (header keys, every year's spelling): title, page (its end is the id), ROME code and label
 TITLE_KEYS = ("libelle_metier", "nom_metier", "libelle")
@@ -176,7 +177,10 @@ def salaire_debutant(html: str) -> str:
     """The « Salaire du débutant » text of `vie_professionnelle`: the lines after that heading (an `<h5>`,
     an `<h4>` or a paragraph of its own) up to the next heading, inside the `<h3>Salaire</h3>` section;
     the whole section when it has no such heading (« Variable en fonction du lieu d'exercice… »)."""
-    blocks = html_blocks(html)
+    return _salaire(html_blocks(html))
+
+
+def _salaire(blocks: list[tuple[str, str]]) -> str:
     start = next((i for i, (tag, text) in enumerate(blocks) if tag in ("h2", "h3") and slug(text) == "salaire"), None)
     if start is None:
         return ""
@@ -215,13 +219,15 @@ def metier_records(elem: ET.Element, member: Member | Path, seen: set[str]) -> l
         other = _appellation(syn) if len(syn) else Appellation(masculin=clean(syn.text))
         if (other.feminin or other.masculin) and other not in metier.autres_appellations:
             metier.autres_appellations.append(other)
-    metier.codes_rome = list(dict.fromkeys(fields(elem, "romesV3/romeV3", "romeV3")))
+    # a ROME code is a letter and 4 digits: the export's one truncated « A15 » is left out
+    metier.codes_rome = [c for c in dict.fromkeys(fields(elem, "romesV3/romeV3", "romeV3")) if _ROME.fullmatch(c)]
     metier.accroche = html_field(elem, "accroche_metier")
     metier.presentation = metier.accroche
-    for name in ("nature_travail", "competences", "condition_travail", "acces_metier", "vie_professionnelle"):
+    for name in ("nature_travail", "competences", "condition_travail", "acces_metier"):
         setattr(metier, name, html_field(elem, name))
-    vie = elem.find("vie_professionnelle")
-    metier.salaire_debutant = salaire_debutant(vie.text or "") if vie is not None else ""
+    vie = html_blocks(elem.findtext("vie_professionnelle") or "")
+    metier.vie_professionnelle = "\n".join(text for _, text in vie)
+    metier.salaire_debutant = _salaire(vie)
     for short in [*elem.findall("formats_courts/format_court"), *elem.findall("format_court")]:
         descriptif = short.find("descriptif")  # else the element holds the HTML itself
         _format_court(metier, (descriptif if descriptif is not None else short).text or "")
