@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,21 @@ def test_bad_date_and_bad_number_are_format_errors(tmp_path):
     with pytest.raises(ImportFormatError, match="beaucoup") as caught:
         list(iter_records(path))
     assert caught.value.element == "NOMBRE_CERTIFIES"
+
+
+def test_zip_as_distributed_is_read_in_place(tmp_path):
+    archive = tmp_path / "export-fiches-rncp-v4-1-2024-02-22.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(EXPORT, "export-fiches-rncp-v4-1-2024-02-22.xml")
+    from_zip = certifications(archive)
+    assert from_zip.keys() == certifications().keys()
+    cert = from_zip["RNCP35746"]
+    assert (cert.source.document, cert.source.edition, cert.source.line) == (archive.name, "février 2024", 7)
+    assert cert.source.citation() == "Source : France Compétences, RNCP35746 (février 2024)"
+    assert dataclasses.replace(cert, source=certifications()["RNCP35746"].source) == certifications()["RNCP35746"]
+    broken = tmp_path / "casse.zip"
+    with zipfile.ZipFile(broken, "w") as out:
+        out.write(FIXTURES / "export-casse.xml", "export.xml")
+    with pytest.raises(ImportFormatError) as caught:
+        list(iter_records(broken))
+    assert caught.value.path.as_posix().endswith("casse.zip/export.xml") and caught.value.line == 22
