@@ -34,7 +34,8 @@ from .store import StoreWriter
 
 SOURCES = Path(__file__).parent / "sources"
 MANIFEST = SOURCES / "manifest.yml"
-CODE = Path(__file__).parent  # the knowledge package: its code is an input of the build too
+CODE = Path(__file__).parent  # the knowledge package: its code is an input of the build too (but for what only reads)
+READERS_ONLY = {"cli.py", "kb.py", "conversation.py", "progress.py"}
 
 
 def load_manifest(manifest: Path = MANIFEST) -> list[dict]:
@@ -105,7 +106,7 @@ def sources_digest(manifest: Path = MANIFEST) -> str:
     for entry in load_manifest(manifest):
         path = manifest.parent / entry["file"]
         digest.update(file_sha256(path).encode() if path.exists() else b"missing")
-    for code in sorted(CODE.rglob("*.py")):
+    for code in sorted(p for p in CODE.rglob("*.py") if p.relative_to(CODE).as_posix() not in READERS_ONLY):
         digest.update(code.relative_to(CODE).as_posix().encode() + b"\0" + code.read_bytes())
     return digest.hexdigest()
 
@@ -235,12 +236,13 @@ def build(target: Path, manifest: Path = MANIFEST, imports: Optional[Path] = Non
         streamed = ((i, [remap(c, redirects) for c in copies if not isinstance(c, Metier)])
                     for i, copies in store.records_by_id(imported_kinds))
     extra = _redirect_aliases(redirects, jobs)
+    first = {id(r) for r in seeds.values()} | {id(r) for r in jobs.values()}
     counts: dict[str, int] = {}
     with StoreWriter(target) as writer:
         for copies in _join(pool, streamed):
             if not copies:
                 continue
-            record = merge(copies)[copies[0].id]
+            record = merge(_ordered(copies, first))[copies[0].id]
             writer.add(record, aliases(record) + extra.get(record.id, []), relations(record, job_linker))
             counts[record.type] = counts.get(record.type, 0) + 1
             if progress and copies[0].id not in jobs:
@@ -259,6 +261,13 @@ def build(target: Path, manifest: Path = MANIFEST, imports: Optional[Path] = Non
     if redirects:
         say("un enregistrement par métier : " + ", ".join(f"{t} → {k}" for t, k in sorted(redirects.items())))
     return counts
+
+
+def _ordered(copies: list[Record], first: set[int]) -> list[Record]:
+    """The copies of one record in the order they merge: the source documents' (`first`), then the record's
+    own national fiche (« fiche FOR.1000 » for FOR.1000), then the copies other fiches gave (a job's fiche
+    naming a formation)."""
+    return sorted(copies, key=lambda c: (id(c) not in first, c.id not in c.source.reference))
 
 
 def _redirect_aliases(redirects: dict[str, str], jobs: dict[str, Metier]) -> dict[str, list[Alias]]:

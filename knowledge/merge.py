@@ -106,6 +106,10 @@ def name_keys(appellations: Iterable[Appellation]) -> set[str]:
     return keys
 
 
+def _texts(app: Appellation) -> set[str]:
+    return {normalize(n).text for n in (app.masculin, app.feminin) if n}
+
+
 def _names(job: Metier) -> list[Appellation]:
     return [job.appellation, *job.autres_appellations]
 
@@ -138,7 +142,7 @@ def as_twin(copy: Metier, kept: Metier) -> Metier:
     the kept record lacks become other names (its title included); the kept title gets its missing feminine
     form from the twin's title when both name the same job."""
     copy.id = kept.id
-    known = name_keys([kept.appellation])
+    known = _texts(kept.appellation)
     same = normalize(copy.appellation.masculin or copy.appellation.feminin).text == \
         normalize(kept.appellation.masculin or kept.appellation.feminin).text
     if same and not kept.appellation.feminin and copy.appellation.feminin:
@@ -147,7 +151,7 @@ def as_twin(copy: Metier, kept: Metier) -> Metier:
     if same and not kept.appellation.masculin and copy.appellation.masculin:
         kept.appellation.masculin = copy.appellation.masculin
         kept.provenance.setdefault("appellation", _citation(copy))
-    copy.autres_appellations = [a for a in _names(copy) if not name_keys([a]) <= known]
+    copy.autres_appellations = [a for a in _names(copy) if not _texts(a) <= known]
     return copy
 
 

@@ -1,14 +1,20 @@
-"""Importing open data into the store: merge with the seeds, persistence, all-or-nothing errors."""
+"""Importing open data into the store: merge with the seeds, persistence, all-or-nothing errors.
+
+On a store of the source documents alone (a manifest without the national exports: quick to rebuild after
+each import); tests/knowledge/test_build_national.py imports over the national base."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import zipfile
 
 import pytest
+import yaml
 
 from tests import ROOT
+from knowledge.build import MANIFEST, seed_entries
 from knowledge.kb import KnowledgeBase
 
 FIXTURES = ROOT / "tests" / "knowledge" / "importers" / "fixtures"
@@ -21,13 +27,21 @@ def orientation(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture()
 def store(tmp_path):
+    manifest = tmp_path / "manifest.yml"
+    entries = [{**e, "file": str(MANIFEST.parent / e["file"])} for e in seed_entries()]
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     path = tmp_path / "knowledge.sqlite"
-    assert orientation("kb", "build", "--store", str(path)).returncode == 0
+    assert orientation("kb", "build", "--store", str(path), "--manifest", str(manifest)).returncode == 0
     return path
 
 
 def kb_import(store, kind, name):
-    return orientation("kb", "import", kind, str(FIXTURES / name), "--store", str(store), "--quiet")
+    return kb_import_file(store, FIXTURES / name, kind)
+
+
+def kb_import_file(store, path, kind=None):
+    return orientation("kb", "import", *([kind] if kind else []), str(path), "--store", str(store), "--quiet",
+                       "--manifest", str(store.with_name("manifest.yml")))
 
 
 @pytest.mark.unit
@@ -40,7 +54,8 @@ def test_import_adds_jobs_and_merges_with_the_seed_keeping_field_sources(store):
     seed = kb.get("MET.650")
     assert seed.source.document.startswith("onisep-fiche-metier-MET.650")  # the seed stays the main source
     assert seed.niveau_acces_min == "bac + 5" and len(seed.formations) == 7
-    assert seed.competences and seed.provenance["competences"] == "Onisep, ideo-fiches-metiers-ancien.xml"
+    assert seed.competences
+    assert seed.provenance["competences"] == "Onisep, fiche MET.650 (ideo-fiches-metiers-ancien.xml)"
     assert "niveau_acces_min" not in seed.provenance
     assert len(seed.autres_appellations) == 1  # « responsable communication » is not added twice
     assert kb.linker.link("chargée de relations presse").best.id == "MET.1234"
@@ -49,7 +64,8 @@ def test_import_adds_jobs_and_merges_with_the_seed_keeping_field_sources(store):
 @pytest.mark.unit
 def test_imported_records_survive_a_rebuild_and_a_second_import_updates(store):
     assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
-    assert orientation("kb", "build", "--store", str(store)).returncode == 0
+    assert orientation("kb", "build", "--store", str(store), "--manifest", str(store.with_name("manifest.yml"))
+                       ).returncode == 0
     assert KnowledgeBase(store).get("MET.1234") is not None
     again = kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml")
     assert "mis à jour : " in again.stdout and "2 metier" in again.stdout.split("mis à jour")[1]
@@ -89,7 +105,8 @@ def test_answer_cites_the_imported_file_that_completed_a_record(store, monkeypat
     assert kb_import(store, "onisep-metiers", "onisep/ideo-fiches-metiers-ancien.xml").returncode == 0
     kb = KnowledgeBase(store)
     assert citation(kb.get("MET.1234")) == "Source : Onisep, fiche MET.1234"
-    assert citation(kb.get("MET.650")) == "Sources : Onisep, fiche MET.650 ; Onisep, ideo-fiches-metiers-ancien.xml"
+    assert citation(kb.get("MET.650")) == \
+        "Sources : Onisep, fiche MET.650 ; Onisep, fiche MET.650 (ideo-fiches-metiers-ancien.xml)"
 
 
 @pytest.mark.e2e
@@ -124,8 +141,25 @@ def test_rncp_import_merges_with_the_seed_sheet_without_duplicates(store):
 
 
 @pytest.mark.unit
-def test_rome_import_adds_labels_and_appellations(store):
+def test_rome_export_as_a_zip_of_its_csv_files_is_one_import(store, tmp_path):
+    archive = tmp_path / "rome-csv.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("unix_referentiel_code_rome_v460_utf8.csv", "unix_referentiel_appellation_v460_utf8.csv"):
+            zipped.write(FIXTURES / "rome" / name, name)
+    done = kb_import_file(store, archive)  # its kind read from its content
+    assert done.returncode == 0, done.stderr
+    kb = KnowledgeBase(store)
+    assert kb.get("K2111").libelle == "Formation professionnelle"  # from the codes file
+    assert kb.get("E1103").libelle == "Communication" and kb.get("E1103").appellations  # from the appellations file
+
+
+@pytest.mark.unit
+def test_an_export_replaces_the_previous_one_of_its_kind(store):
     assert kb_import(store, "rome", "rome/unix_referentiel_code_rome_v460_utf8.csv").returncode == 0
-    assert kb_import(store, "rome", "rome/unix_referentiel_appellation_v460_utf8.csv").returncode == 0
-    rome = KnowledgeBase(store).get("E1103")
-    assert rome.libelle == "Communication" and rome.appellations
+    assert KnowledgeBase(store).get("K2111") is not None
+    done = kb_import(store, "rome", "rome/unix_referentiel_appellation_v460_utf8.csv")
+    assert done.returncode == 0, done.stderr
+    kb = KnowledgeBase(store)
+    assert kb.get("K2111") is None and kb.get("M1403") is None  # only in the previous ROME export
+    assert kb.get("E1104").label == "E1104 Conception de contenus multimédias"  # a seed's record stays
+    assert "retirés : 2 rome" in done.stdout
