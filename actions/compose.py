@@ -52,7 +52,7 @@ class Answer:
 
     def footer(self) -> int:
         """Characters the link and source lines add to a message."""
-        return (len(self.link) + 17 if self.link else 0) + (len(self.source) + 1 if self.source else 0)
+        return (len(self.link) + 18 if self.link else 0) + (len(self.source) + 1 if self.source else 0)
 
     def fit(self, head: str, tail: str, head_source: str = "") -> "Answer":
         """`head` and `tail` in one message if they fit on a phone screen, else `tail` as a second message

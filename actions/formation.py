@@ -10,7 +10,7 @@ from knowledge.model import Formation, Metier
 from knowledge.normalize import fold
 
 from .compose import PHONE, Answer, answer, bullets, job_title, join_fr, missing, page, study_level
-from .text import cut, excerpt, first_sentences
+from .text import brief, cut, excerpt, first_sentences
 
 JOBS_PAGE = 8
 FURTHER_STUDIES = 4  # further formations named by title when the fiche has no text about them
@@ -47,17 +47,19 @@ def jobs_of(kb: KnowledgeBase, record: Formation) -> list[Metier]:
     return sorted(jobs, key=lambda j: fold(job_title(j)))
 
 
-def overview(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
-    """What the formation is: its kind, level and length, and the start of its description."""
+def overview(kb: KnowledgeBase, record: Formation, gender: str, start: int = 0) -> Answer:
+    """What the formation is: its kind, level and length, and the start of its description (its outcomes when
+    the fiche says nothing of that, a page at a time)."""
     facts, fields = _facts(record)
-    if not (facts or record.descriptif):
-        return outcomes(kb, record, gender)
-    parts = [f"{_name(record)}" + (f" : {facts}." if facts else "")]
-    if record.descriptif:
-        parts.append(excerpt(record.descriptif, PHONE - 200 - len(parts[0])))
-        fields.append("descriptif")
-    parts.append("Demande-moi ses débouchés ou comment y entrer.")
-    return answer(record, "\n".join(parts), fields=fields)
+    if start or not (facts or record.descriptif):
+        return outcomes(kb, record, gender, start)
+    head = f"{_name(record)}" + (f" : {facts}." if facts else "")
+    invite = "Demande-moi ses débouchés ou comment y entrer."
+    result = answer(record, "", fields=fields + (["descriptif"] if record.descriptif else []))
+    if not record.descriptif:
+        return result.fit(f"{head}\n{invite}", "")
+    room = PHONE - result.footer() - len(head) - len(invite) - 2
+    return result.fit(head, excerpt(record.descriptif, min(room, 450)) + "\n" + invite)
 
 
 def level(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
@@ -65,11 +67,12 @@ def level(kb: KnowledgeBase, record: Formation, gender: str) -> Answer:
     facts, fields = _facts(record)
     if not (facts or record.acces):
         return missing(record, "de niveau ni de conditions d'accès", f"la formation {_name(record)}")
-    parts = [f"{_name(record)}" + (f" : {facts}." if facts else ".")]
-    if record.acces:
-        parts.append("Accès : " + first_sentences(_without_heading(record.acces), PHONE - 220 - len(parts[0])))
-        fields.append("acces")
-    return answer(record, "\n".join(parts), fields=fields)
+    head = f"{_name(record)}" + (f" : {facts}." if facts else ".")
+    result = answer(record, "", fields=fields + (["acces"] if record.acces else []))
+    if not record.acces:
+        return result.fit(head, "")
+    room = PHONE - result.footer() - len(head) - 10
+    return result.fit(head, "Accès : " + brief(_without_heading(record.acces), min(room, 450)))
 
 
 def _without_heading(text: str) -> str:

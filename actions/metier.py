@@ -13,7 +13,7 @@ from knowledge.model import Certification, CodeRome, Formation, FormationRef, Me
 
 from .compose import (PHONE, Answer, answer, bullets, capitalized, citation, combined, edition, job_title,
                       join_fr, missing, page, sentence, study_level)
-from .text import cut, excerpt, first_sentences
+from .text import brief, cut, excerpt, first_sentences
 
 FORMATIONS_PAGE = 8  # formations listed at once for a job (fewer if the message would be too long)
 JOBS_PAGE = 8  # jobs listed at once (related jobs, interests, a formation's jobs)
@@ -54,9 +54,9 @@ def formation_line(kb: KnowledgeBase, ref: FormationRef, export: str) -> tuple[s
     fiche comes from the same export (`export`, its edition) as the job's list of formations."""
     record = kb.get(ref.id) if ref.id else None
     if not isinstance(record, Formation) or not export or edition(record, "duree") != export:
-        return ref.libelle, None
+        return cut(ref.libelle, 130), None
     details = [d for d in (study_level(record.niveau_etudes or record.niveau_certification), record.duree) if d]
-    label = record.libelle or ref.libelle
+    label = cut(record.libelle or ref.libelle, 130)
     return (f"{label} ({', '.join(details)})" if details else label), (record if details else None)
 
 
@@ -72,10 +72,10 @@ def studies(kb: KnowledgeBase, record: Metier, gender: str, start: int = 0) -> A
     if start == 0:
         if record.duree_etudes:
             context = f"{record.duree_etudes_contexte.lower()}, " if record.duree_etudes_contexte else ""
-            head.append(sentence(context + record.duree_etudes[0].lower() + record.duree_etudes[1:]))
+            head.append(sentence(context + brief(record.duree_etudes[0].lower() + record.duree_etudes[1:], 380)))
             fields.append("duree_etudes")
         elif record.acces_metier:
-            head.append(first_sentences(record.acces_metier, 300))
+            head.append(brief(record.acces_metier, 300))
             fields.append("acces_metier")
         if record.niveau_acces_min:
             head.append(f"Niveau d'accès minimum : {_access_level(record.niveau_acces_min)}.")
@@ -116,15 +116,20 @@ def access_level(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
         parts.append(f"Pour devenir {job_title(record, gender)}, le niveau d'accès minimum est "
                      f"{_access_level(record.niveau_acces_min)}.")
         fields.append("niveau_acces_min")
-    if record.duree_etudes:
-        context = f" ({record.duree_etudes_contexte.lower()})" if record.duree_etudes_contexte else ""
-        parts.append(f"Durée des études{context} : {record.duree_etudes}")
-        fields.append("duree_etudes")
     if record.formations:
         parts.append(f"Ma base connaît {len(record.formations)} formation(s) qui y mènent : demande-moi "
                      "« quelles formations ? ».")
         fields.append("formations")
-    return answer(record, "\n".join(parts), fields=fields)
+    if record.duree_etudes:
+        fields.append("duree_etudes")
+    result = answer(record, "", fields=fields)
+    if record.duree_etudes:
+        context = f" ({record.duree_etudes_contexte.lower()})" if record.duree_etudes_contexte else ""
+        lead = f"Durée des études{context} : "
+        room = PHONE - result.footer() - sum(len(p) + 1 for p in parts) - len(lead) - 2
+        parts.insert(1 if record.niveau_acces_min else 0, lead + brief(record.duree_etudes, min(room, 420)))
+    result.text = "\n".join(parts)
+    return result
 
 
 def description(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
@@ -233,14 +238,16 @@ def rome_code(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
         if isinstance(rome, CodeRome):
             used = ["libelle"] if libelle else []
             if rome.definition and not definition and len(record.codes_rome) == 1:
-                definition = first_sentences(rome.definition, 330)
+                definition = rome.definition
                 used.append("definition")
             if used:
                 also.append((rome, used))
     text = f"Code ROME pour {_name(record, gender)} : {join_fr(labels)}."
+    result = answer(record, text, fields=["codes_rome"], also=also)
     if definition:
-        text += f"\nDéfinition de la fiche ROME : {definition}"
-    return answer(record, text, fields=["codes_rome"], also=also)
+        lead = "\nDéfinition de la fiche ROME : "
+        result.text += lead + brief(definition, min(360, PHONE - result.footer() - len(text) - len(lead) - 5))
+    return result
 
 
 def other_names(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
@@ -264,8 +271,10 @@ def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     if not (record.qualites or record.competences or record.centres_interet):
         return missing(record, "de qualités attendues ni de centres d'intérêt", _name(record, gender))
     wanted = interests(kb, record, gender)
-    room = PHONE - 180 - (len(wanted.text) if wanted.kind == "answer" else 0)
-    result = combined(qualities(kb, record, gender, budget=max(room, 200)), wanted)
+    used = len(wanted.text) + 1 if wanted.kind == "answer" else 0
+    lead = len(f"Qualités et compétences pour être {job_title(record, gender)} :\n")
+    room = PHONE - wanted.footer() - used - lead - 60
+    result = combined(qualities(kb, record, gender, budget=max(room, 150)), wanted)
     if not (record.qualites or record.competences):
         result.text += "\nMa base ne liste pas les qualités attendues pour ce métier."
     elif not record.centres_interet:

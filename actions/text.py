@@ -84,6 +84,14 @@ def first_sentences(text: str, limit: int) -> str:
     return out or cut(clean(text).replace("\n", " "), limit)
 
 
+def brief(text: str, limit: int) -> str:
+    """The first whole sentences of `text` that fit in `limit`, « […] » marking what is left out."""
+    text = clean(text)
+    if len(text) <= limit:
+        return text
+    return first_sentences(text, limit - 4).rstrip(ELLIPSIS) + " […]"
+
+
 def excerpt(text: str, limit: int) -> str:
     """What fits of `text` in `limit` characters: each section's heading and its first sentence as a
     « • » line, or, without headings, the first sentences. Empty when the text is."""

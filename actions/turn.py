@@ -5,6 +5,7 @@ a choice that failed, a name the base does not know, several fiches to choose fr
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -153,7 +154,8 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
     if handler is None:
         return Reply(Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
                             record_id=record.id, source=citation(record), kind="missing"))
-    result = handler(kb, record, turn.gender, start=turn.start) if turn.start else handler(kb, record, turn.gender)
+    pages = turn.start and "start" in inspect.signature(handler).parameters
+    result = handler(kb, record, turn.gender, start=turn.start) if pages else handler(kb, record, turn.gender)
     return Reply(result, remember(record, turn.gender) + offer(kb, result, record, turn))
 
 
