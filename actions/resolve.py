@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
-from knowledge.normalize import fold
+from knowledge.normalize import fold, normalize
 
 from .record_types import CHOICE_ENTITY, type_of_entity
 
@@ -28,21 +28,33 @@ class Mention:
     """The outcome of looking for a record in the turn."""
 
     status: str  # found | ambiguous | unknown | none (nothing named)
-    record_ids: list[str] = field(default_factory=list)
+    record_ids: list[str] = field(default_factory=list)  # ambiguous: at most five, the likeliest first
     text: str = ""  # what the user typed for it
     gender: str = ""
     suggestions: list[str] = field(default_factory=list)
+    total: int = 0  # ambiguous: how many records the mention fits (more than `record_ids` when `more`)
 
     @property
     def record_id(self) -> Optional[str]:
         return self.record_ids[0] if self.status == FOUND and self.record_ids else None
+
+    @property
+    def more(self) -> bool:
+        """More records fit than the choices offered (« ingénieur »): the student should say which one."""
+        return self.total > len(self.record_ids)
 
 
 def _from_link(result: LinkResult, text: str) -> Mention:
     ids = [c.id for c in result.candidates]
     if result.status == UNKNOWN:
         return Mention(UNKNOWN, [], text, result.gender, suggestions=ids)
-    return Mention(result.status, ids, text, result.gender)
+    return Mention(result.status, ids, text, result.gender, total=max(result.total, len(ids)))
+
+
+def _longer(scanned: LinkResult, value: str) -> bool:
+    """Whether the sentence names a record with more words than the extracted entity (« ingénieur agronome »
+    where the NLU tagged « ingénieur »)."""
+    return len(normalize(scanned.span).tokens) > len(normalize(value).tokens)
 
 
 def _link(link: Callable[[Optional[list[str]]], LinkResult], types: list[str]) -> LinkResult:
@@ -81,6 +93,9 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
             result = linker.link(value)
         mention = _from_link(result, value)
         if mention.status == FOUND:
+            scanned = linker.find_in_sentence(message, types)
+            if scanned.status == FOUND and scanned.best.id != mention.record_id and _longer(scanned, value):
+                return _from_link(scanned, scanned.span)
             return mention
         best = best or mention
     scanned = _link(lambda wanted: linker.find_in_sentence(message, wanted), types)

@@ -1,29 +1,121 @@
-"""The names a student may use for each record (the linker's aliases)."""
+"""The names a student may use for each record (the linker's aliases).
+
+- a job: its id, every appellation (main and synonyms) in both genders — titles written with both
+  (« contrôleur/euse aérien/ne ») split into each —, and a link alias per ROME code it holds;
+- a formation: its id, its title, the title before « parcours » / « option » (« BUT informatique »), and the
+  sigles students use (« BTS MCO », « BTS SIO SISR », « BUT TC »);
+- a certification: its title, its RNCP number with and without « RNCP »;
+- a ROME code: the code, its label and appellations in both genders (they lead to the jobs holding the code:
+  see `linker`), and a link alias to its parent code;
+- a sector, an interest: their name.
+
+A link alias is a ROME code written as an alias of a record that is not that code: the linker reads it as « this
+record holds that code », never as a name.
+"""
 
 from __future__ import annotations
 
-from .grammar import feminize
+import re
+
+from .grammar import feminize, genders
 from .linker import Alias
 from .model import CentreInteret, Certification, CodeRome, Formation, Metier, Record, Secteur
-from .normalize import normalize
+from .normalize import STOP_WORDS, fold, normalize
+
+# The first words of a formation title that name its kind (kept as written in its sigles: « BTS MCO »).
+DIPLOMAS = frozenset(
+    """bts btsa but dut cap capa bp bpa bep mc bma btm btms deust dn dnmade dma dsaa dna dnsep dejeps bpjeps
+    desjeps tp cs fcil du deug dcg dscg dec bac licence master mastere""".split()
+)
+_QUALIFIERS = frozenset("pro professionnel professionnelle technologique general generale agricole spe spe. specialise"
+                        .split())
+# Words after which a title goes on to a specialisation (« BUT informatique parcours … »).
+_SPECIALISATION = re.compile(r"\s+(?:parcours|option|sp[ée]cialit[ée]|mention)\s+", re.I)
+_WORD = re.compile(r"[^\W_]+", re.U)
+
+
+def _initials(words: str) -> str:
+    """« management commercial opérationnel » → « MCO »; « solutions d'infrastructure, systèmes et réseaux » →
+    « SISR » (stop words, elided articles and one-letter option marks left out)."""
+    letters = []
+    for word in _WORD.findall(re.sub(r"\b[dlDL]['’]", " ", words)):
+        folded = fold(word)
+        if folded in STOP_WORDS or len(folded) < 2:
+            continue
+        letters.append(folded[0].upper())
+    return "".join(letters)
+
+
+def _diploma_prefix(title: str) -> tuple[str, str]:
+    """(« BTS », « management commercial opérationnel ») of « BTS management commercial opérationnel »;
+    (« bac pro », …), (« licence pro », …); ("", title) when the title does not start with a diploma."""
+    words = title.split()
+    if not words or fold(words[0]).lower() not in DIPLOMAS:
+        return "", title
+    size = 2 if len(words) > 2 and fold(words[1]).lower() in _QUALIFIERS else 1
+    return " ".join(words[:size]), " ".join(words[size:])
+
+
+def formation_names(formation: Formation) -> list[str]:
+    """The names of a formation: its title, the title before its specialisation, and its sigles."""
+    title = " ".join(formation.libelle.split())
+    names = [title] if title else []
+    prefix, rest = _diploma_prefix(title)
+    if prefix and rest.lower().startswith("mention "):  # « master mention journalisme » → « master journalisme »
+        rest = rest[len("mention "):]
+        names.append(f"{prefix} {rest}")
+    parts = _SPECIALISATION.split(rest, maxsplit=1)
+    if prefix and len(parts) == 2:
+        names.append(f"{prefix} {parts[0]}")
+    sigle = " ".join(formation.sigle.split())
+    if sigle and prefix and not fold(sigle).lower().startswith(fold(prefix.split()[0]).lower()):
+        names.append(f"{prefix} {sigle}")  # « BUT TC »
+    elif sigle and not prefix and fold(sigle).lower() not in fold(title).lower():
+        names.append(f"{title} {sigle}")  # the school's name with its own words: « ENSAIA production agroalimentaire »
+    if prefix:
+        main = _initials(parts[0])
+        if 2 <= len(main) <= 5:
+            names.append(f"{prefix} {main}")
+            if len(parts) == 2:
+                option = _initials(parts[1])
+                if 2 <= len(option) <= 5:
+                    names += [f"{prefix} {main} {option}", f"{prefix} {parts[0]} {option}"]
+    return names
+
+
+def _both_genders(*forms: str) -> list[str]:
+    """Each form, split when written with both genders, and the feminine of a masculine-only form."""
+    out: list[str] = []
+    for form in forms:
+        if form:
+            masculine, feminine = genders(form)
+            out += [masculine, feminine]
+    return out
 
 
 def aliases(record: Record) -> list[Alias]:
-    """The names a student may use for a record."""
-    names: list[str] = [record.id]
+    """The names a student may use for a record, and its link aliases."""
+    names: list[str] = []
     if isinstance(record, Metier):
         for app in [record.appellation, *record.autres_appellations]:
-            names += [app.masculin, app.feminin or feminize(app.masculin)]
+            masculine = genders(app.masculin)[0] if app.masculin else ""
+            names += _both_genders(app.masculin, app.feminin)
+            if masculine and not app.feminin:
+                names.append(feminize(masculine))
+        names += [code for code in record.codes_rome if code != record.id]
     elif isinstance(record, Certification):
-        names += [record.intitule, record.numero, record.numero.removeprefix("RNCP")]
+        names += [*_both_genders(record.intitule), record.numero, record.numero.removeprefix("RNCP")]
     elif isinstance(record, Formation):
-        names.append(record.libelle)
+        names += _both_genders(*formation_names(record))
     elif isinstance(record, Secteur):
         names.append(record.nom)
     elif isinstance(record, CodeRome):
-        names += [record.code, record.libelle]
+        names += [record.code, *_both_genders(record.libelle, *record.appellations)]
+        if record.code_parent and record.code_parent != record.code:
+            names.append(record.code_parent)
     elif isinstance(record, CentreInteret):
         names.append(record.libelle)
+    names.append(record.id)  # last: a seed's id (« JOB.media-planneur ») may read like its name
     seen: set[str] = set()
     out = []
     for name in names:

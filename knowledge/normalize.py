@@ -20,8 +20,14 @@ STOP_WORDS = frozenset(
     """le la les l un une des de du d en et ou a au aux pour par sur dans avec chez ce cet cette ces
     son sa ses mon ma mes ton ta tes y the of and""".split()
 )
+# « son » is a possessive (dropped) except where it is the noun « sound »: after « du », « le », « au »,
+# « un », or last (« ingénieur du son », « prise de son », « ingé son »), but not in « de son salaire ».
+_SOUND = "son"
+_BEFORE_SOUND = frozenset("du le au un".split())
 # Words that name a kind of record rather than a record: ignored on both sides of a match.
-GENERIC_WORDS = frozenset("metier titre certification rncp fiche diplome profession job poste".split())
+GENERIC_WORDS = frozenset(
+    "metier titre certification rncp fiche diplome profession job poste option parcours specialite mention".split()
+)
 
 # Abbreviations and SMS spellings, token → expansion (already accent-free).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -42,6 +48,24 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "mkt": ("marketing",),
     "mktg": ("marketing",),
     "evenementielle": ("evenementiel",),
+    "infocom": ("information", "communication"),
+    "inge": ("ingenieur",),
+    "prof": ("professeur",),
+    "profs": ("professeur",),
+    "instit": ("professeur", "ecole"),
+    "kine": ("kinesitherapeute",),
+    "kines": ("kinesitherapeute",),
+    "veto": ("veterinaire",),
+    "vetos": ("veterinaire",),
+    "psy": ("psychologue",),
+    "dev": ("developpeur",),
+    "devs": ("developpeur",),
+    "compta": ("comptabilite",),
+    "immo": ("immobilier",),
+    "archi": ("architecte",),
+    "cuisto": ("cuisinier",),
+    "educ": ("educateur",),
+    "assmat": ("assistant", "maternel"),
     "pr": ("pour",),
     "ds": ("dans",),
     "ki": ("qui",),
@@ -51,14 +75,30 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 }
 # Multi-word abbreviations, applied to the accent-free lower-case text.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\binfo[ -]?com\b"), "information communication"),
+    # « info » is « informatique » after a diploma or a job (« BUT info », « ingé info »), else « information ».
+    (re.compile(r"\b(but|bts|dut|licence|master|mastere|bachelor|deust|l[123]|m[12]|pro|inge|ingenieur|dev|"
+                r"developpeur|technicien|prof|professeur|ecole|filiere|etude|option|parcours) info\b"),
+     r"\1 informatique"),
     (re.compile(r"\bsciences? ?po\b"), "institut etude politique"),
     (re.compile(r"\bcross ?-? ?medias?\b"), "cross media"),
     (re.compile(r"\bcom'"), "communication "),
 )
 # Feminine forms that no suffix rule brings back.
-FEMININE: dict[str, str] = {"cheffe": "chef", "cheffes": "chef", "directrice": "directeur", "directrices": "directeur"}
-_FEMININE_SUFFIXES = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("ienne", "ien"), ("eresse", "eur"))
-_KEEP_FINAL_S = frozenset("cross plus sens temps fois mois ans pas tres apres bus campus corps".split())
+FEMININE: dict[str, str] = {"cheffe": "chef", "cheffes": "chef", "directrice": "directeur", "directrices": "directeur",
+                            "hotesse": "hote", "maitresse": "maitre", "ambassadrice": "ambassadeur"}
+# Feminine noun endings (they mark the mention as feminine), then adjective endings (they do not).
+_FEMININE_SUFFIXES = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("ienne", "ien"), ("eresse", "eur"),
+                      ("eure", "eur"), ("ere", "er"), ("ante", "ant"), ("ente", "ent"), ("ate", "at"))
+_SHORT_STEMS = frozenset(("ante", "ente", "ate"))  # « agente », « avocate »
+_ADJECTIVE_SUFFIXES = (("ive", "if"), ("elle", "el"), ("ale", "al"), ("enne", "en"), ("aise", "ais"))
+# Words that end like a feminine form and are not one.
+_NOT_FEMININE = frozenset(
+    """carriere matiere filiere lumiere frontiere maniere riviere atmosphere sphere mere frere pere
+    sante vente pente plante attente entente rente tente patente detente date cravate
+    antenne personne male pale sale scale olive archive mastere""".split()
+)
+_KEEP_FINAL_S = frozenset("cross plus sens temps fois mois ans pas tres apres bus campus corps btms".split())
 
 
 @dataclass(frozen=True)
@@ -78,14 +118,19 @@ def fold(text: str) -> str:
 
 
 def _masculine(token: str) -> tuple[str, bool]:
-    """(masculine form, whether the token was feminine)."""
+    """(masculine form, whether the token was a feminine noun form)."""
     if token in FEMININE:
         return FEMININE[token], True
+    if token in _NOT_FEMININE:
+        return token, False
     for fem, masc in _FEMININE_SUFFIXES:
-        if token.endswith(fem) and len(token) > len(fem) + 2:
+        if token.endswith(fem) and len(token) - len(fem) >= (2 if fem in _SHORT_STEMS else 3):
             return token[: -len(fem)] + masc, True
     if token.endswith("ee") and len(token) > 4:
         return token[:-1], True
+    for fem, masc in _ADJECTIVE_SUFFIXES:
+        if token.endswith(fem) and len(token) > len(fem) + 2:
+            return token[: -len(fem)] + masc, False
     return token, False
 
 
@@ -107,7 +152,11 @@ def normalize(text: str, drop_generic: bool = True) -> Normalized:
         text = pattern.sub(replacement, text)
     tokens: list[str] = []
     gender = ""
-    for raw in _TOKEN.findall(text):
+    raws = _TOKEN.findall(text)
+    for position, raw in enumerate(raws):
+        if raw == _SOUND and (position == len(raws) - 1 or (position and raws[position - 1] in _BEFORE_SOUND)):
+            tokens.append(raw)
+            continue
         for token in ABBREVIATIONS.get(raw, (raw,)):
             token = _singular(token)
             token, was_feminine = _masculine(token)
