@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -241,9 +242,25 @@ def check_per_ip(chat: Chat, client: str, other: str, hops: str = "") -> list[tu
     """X-Forwarded-For names the client: 60 requests per 10 s each, refused ones included; three valid
     messages (sent through `hops`) are limited too; the `other` client is unaffected. Returns the valid ones."""
     limited = {"X-Forwarded-For": client}
-    statuses = [post(chat.url, raw=b"{pas du json", headers=limited)[0] for _ in range(120)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: post(chat.url, raw=b"{pas du json", headers=limited)[0], range(120)))
     assert set(statuses) == {400, 429} and statuses.count(400) >= 60 and statuses.count(429) >= 10, statuses
-    valid = [chat.post("ip-1", "bonjour", headers={"X-Forwarded-For": hops + client}) for _ in range(3)]
+    # While two clients' worth of bad requests keep the bucket empty (a slow machine's turns would refill it),
+    # the valid messages of that IP are refused too.
+    stop = threading.Event()
+
+    def drain() -> None:
+        while not stop.is_set():
+            post(chat.url, raw=b"{pas du json", headers=limited)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drainers = [pool.submit(drain) for _ in range(2)]
+        try:
+            valid = [chat.post("ip-1", "bonjour", headers={"X-Forwarded-For": hops + client}) for _ in range(3)]
+        finally:
+            stop.set()
+        for drainer in drainers:
+            drainer.result()
     assert {status for status, _, _ in valid} <= {200, 429} and any(status == 429 for status, _, _ in valid)
     status, _, body = chat.post("ip-2", STUDIES, headers={"X-Forwarded-For": other})
     assert status == 200 and texts(body).startswith(ANSWER)
