@@ -79,6 +79,11 @@ def join_fr(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " et " + items[-1]
 
 
+def of(name: str) -> str:
+    """« de directeur », « d'infirmière », « d'hôtesse de l'air »: the preposition elided before a vowel."""
+    return f"d'{name}" if re.match(r"(?i)[aeiouyàâäéèêëîïôöûüh]", name) else f"de {name}"
+
+
 def capitalized(text: str) -> str:
     """« journaliste » → « Journaliste »."""
     return text[:1].upper() + text[1:]

@@ -12,7 +12,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, CodeRome, Formation, FormationRef, Metier
 
 from .compose import (PHONE, Answer, answer, bullets, capitalized, citation, combined, edition, job_title,
-                      join_fr, missing, page, sentence, study_level)
+                      join_fr, missing, of, page, sentence, study_level)
 from .text import brief, cut, excerpt, first_sentences
 
 FORMATIONS_PAGE = 8  # formations listed at once for a job (fewer if the message would be too long)
@@ -20,7 +20,7 @@ JOBS_PAGE = 8  # jobs listed at once (related jobs, interests, a formation's job
 
 
 def _name(record: Metier, gender: str) -> str:
-    return f"le métier de {job_title(record, gender)}"
+    return f"le métier {of(job_title(record, gender))}"
 
 
 def _someone(record: Metier, gender: str) -> str:
@@ -146,7 +146,7 @@ def description(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
             secteurs = join_fr([kb.get(s).label for s in record.secteurs if kb.get(s)])
             where = f" dans l'organigramme d'une {secteurs}" if secteurs else ""
             return Answer(
-                text=f"Ma source cite le métier de {title}{where}, mais sans le décrire : je ne peux pas t'en dire "
+                text=f"Ma source cite le métier {of(title)}{where}, mais sans le décrire : je ne peux pas t'en dire "
                 "plus sans inventer. Un conseiller d'orientation pourra te renseigner.",
                 record_id=record.id, source=citation(record), kind="missing")
         return missing(record, "de description", _name(record, gender))
@@ -245,9 +245,20 @@ def rome_code(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
     text = f"Code ROME pour {_name(record, gender)} : {join_fr(labels)}."
     result = answer(record, text, fields=["codes_rome"], also=also)
     if definition:
-        lead = "\nDéfinition de la fiche ROME : "
-        result.text += lead + brief(definition, min(360, PHONE - result.footer() - len(text) - len(lead) - 5))
+        result.text += "\n" + _rome_definition(definition, PHONE - result.footer() - len(text) - 5)
     return result
+
+
+def _rome_definition(definition: str, room: int) -> str:
+    """« Définition de la fiche ROME : <first sentence> » and the activities that follow it, as many as fit."""
+    lines = [line.strip() for line in definition.split("\n") if line.strip()]
+    text = "Définition de la fiche ROME : " + brief(lines[0], min(room - 30, 300))
+    for line in lines[1:]:
+        item = f"\n• {line}"
+        if len(text) + len(item) > min(room, 520):
+            break
+        text += item
+    return text
 
 
 def other_names(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:

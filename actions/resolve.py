@@ -87,8 +87,9 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
             continue  # a stray span of stop words (DIET sometimes tags « de ») names nothing
         value = str(entity["value"])
         result = linker.link(value, [own]) if own in types else None
-        if result is None or result.status == UNKNOWN:
-            result = _link(lambda wanted: linker.link(value, wanted), types)
+        if result is None or result.status != FOUND:  # the NLU's type may be wrong: « chargé de communication »
+            broad = _link(lambda wanted: linker.link(value, wanted), types)
+            result = broad if result is None or broad.status != UNKNOWN else result
         if result.status == UNKNOWN:
             result = linker.link(value)
         mention = _from_link(result, value)

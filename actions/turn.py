@@ -16,7 +16,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record
 
 from . import secteur
-from .compose import Answer, choice_buttons, citation, join_fr, title_of
+from .compose import Answer, choice_buttons, citation, join_fr, of, title_of
 from .config import settings
 from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, SECTEUR
 from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
@@ -220,10 +220,10 @@ def certifications_of_job(kb: KnowledgeBase, job: Metier, certs: list[str], turn
     title = title_of(job, turn.gender)
     if not certs:
         return Reply(Answer(text=f"Cette question porte sur une certification, et je n'en connais aucune liée au "
-                                 f"métier de {title}.", record_id=job.id, kind="missing"),
+                                 f"métier {of(title)}.", record_id=job.id, kind="missing"),
                      [SlotSet("metier_id", job.id), SlotSet("subject", job.id)])
     records = [kb.get(c) for c in certs]
-    return Reply(Answer(text=f"Ces informations concernent une certification. Pour le métier de {title}, je connais : "
+    return Reply(Answer(text=f"Ces informations concernent une certification. Pour le métier {of(title)}, je connais : "
                              + join_fr([f"« {c.intitule} »" for c in records if isinstance(c, Certification)])
                              + ". Laquelle t'intéresse ?", buttons=choice_buttons(records), kind="ambiguous"),
                  [SlotSet("pending_options", certs), SlotSet("pending_intent", turn.intent),

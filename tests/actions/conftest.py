@@ -6,6 +6,7 @@ student's next message to one of them."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from functools import lru_cache
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import config
+from actions.actions import ActionAnswer
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKERS = Path(__file__).parent / "trackers"
@@ -43,6 +45,22 @@ def turn(fixture: str = "new_conversation", text: str = "", intent: str = "", en
                             "parse_data": message, "input_channel": "rest", "message_id": "test"})
     state["latest_message"], state["latest_event_time"] = message, stamp
     return Tracker.from_dict(state)
+
+
+def run(action: Action, tracker: Tracker, domain: dict, dispatcher: Optional[CollectingDispatcher] = None):
+    """(messages, slots set) of one run of `action`."""
+    dispatcher = dispatcher if dispatcher is not None else CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, slots_set
+
+
+@pytest.fixture
+def ask(domain):
+    """`ask(text, intent, entities, slots, fixture)`: ActionAnswer on the next turn of the conversation `fixture`."""
+    def ask(text, intent, entities=None, slots=None, fixture="new_conversation"):
+        return run(ActionAnswer(), turn(fixture, text, intent, entities, slots), domain)
+    return ask
 
 
 @pytest.fixture(scope="session")

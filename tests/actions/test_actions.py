@@ -6,29 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionCounsellor, ActionFallback
-from tests.actions.conftest import turn
+from actions.actions import ActionCounsellor, ActionFallback
+from tests.actions.conftest import run, turn
 
 pytestmark = pytest.mark.unit
-
-
-def run(action: Action, tracker: Tracker, domain: dict, dispatcher: CollectingDispatcher | None = None):
-    """(messages, slots set) of one run of `action`."""
-    dispatcher = dispatcher if dispatcher is not None else CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain))
-    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return dispatcher.messages, slots_set
-
-
-@pytest.fixture
-def ask(domain):
-    """`ask(text, intent, entities, slots, fixture)`: ActionAnswer on the next turn of the conversation `fixture`."""
-    def ask(text, intent, entities=None, slots=None, fixture="new_conversation"):
-        return run(ActionAnswer(), turn(fixture, text, intent, entities, slots), domain)
-    return ask
 
 
 def job(value):
