@@ -11,7 +11,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
 from knowledge.normalize import fold, normalize
 
-from .record_types import CHOICE_ENTITY, type_of_entity
+from .record_types import CHOICE_ENTITY, METIER, type_of_entity
 
 ORDINALS = {
     0: r"premi(?:er|ere)|1(?:er|ere|e)?|un|une",
@@ -87,7 +87,8 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
             continue  # a stray span of stop words (DIET sometimes tags « de ») names nothing
         value = str(entity["value"])
         result = linker.link(value, [own]) if own in types else None
-        if result is None or result.status != FOUND:  # the NLU's type may be wrong: « chargé de communication »
+        # A job's name is often a title's too (« chargé de communication »): several jobs, then every type.
+        if result is None or result.status == UNKNOWN or (result.status == AMBIGUOUS and own == METIER):
             broad = _link(lambda wanted: linker.link(value, wanted), types)
             result = broad if result is None or broad.status != UNKNOWN else result
         if result.status == UNKNOWN:

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Optional
 
 from rapidfuzz import fuzz, process
 
-from .normalize import Normalized
+from .normalize import INFO_AFTER, Normalized, fold
 from .normalize import normalize as _normalize
 
 FOUND, AMBIGUOUS, UNKNOWN = "found", "ambiguous", "unknown"
@@ -397,7 +397,7 @@ class Linker:
     def _settle(result: LinkResult, ranking: _Ranking, status: str,
                 fill: Optional[Callable[[], _Ranking]] = None) -> LinkResult:
         """The likeliest candidate if found, else up to MAX_CANDIDATES of them, completed by `fill` (weaker
-        matches, computed only when there is room, then ranked with the others)."""
+        matches — the jobs of a ROME name —, computed only when there is room, and offered after the others)."""
         result.status = status
         candidates = ranking.candidates
         if status == FOUND:
@@ -408,7 +408,7 @@ class Linker:
             known = {c.id for c in candidates}
             floor = max((c.score for c in candidates), default=0) - CLOSE_BEHIND
             extra = [c for c in fill().candidates if c.id not in known and c.score >= floor]
-            candidates = sorted(candidates + extra, key=lambda c: c.rank)
+            candidates = candidates + extra
             total += len(extra)
         result.candidates, result.total = candidates[:MAX_CANDIDATES], total
         return result
@@ -493,7 +493,9 @@ class Linker:
                 if after_article or (position == len(words) - 1 and position and words[position - 1].lower() == "de"):
                     kept.append(word)
                 continue
-            if not set(normalize(word, drop_generic=False).tokens) <= QUESTION_TOKENS:
+            if folded == "info" and position and fold(words[position - 1]) in INFO_AFTER:
+                kept.append(word)  # « BUT info »: informatique
+            elif not set(normalize(word, drop_generic=False).tokens) <= QUESTION_TOKENS:
                 kept.append(word)
         return kept
 

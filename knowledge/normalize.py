@@ -73,13 +73,14 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "kel": ("quel",),
     "kelle": ("quel",),
 }
+# The words after which « info » means « informatique » (« BUT info », « ingé info »).
+INFO_AFTER = frozenset("""but bts dut licence master mastere bachelor deust l1 l2 l3 m1 m2 pro inge ingenieur dev
+    developpeur technicien prof professeur ecole filiere etude option parcours""".split())
 # Multi-word abbreviations, applied to the accent-free lower-case text.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\binfo[ -]?com\b"), "information communication"),
     # « info » is « informatique » after a diploma or a job (« BUT info », « ingé info »), else « information ».
-    (re.compile(r"\b(but|bts|dut|licence|master|mastere|bachelor|deust|l[123]|m[12]|pro|inge|ingenieur|dev|"
-                r"developpeur|technicien|prof|professeur|ecole|filiere|etude|option|parcours) info\b"),
-     r"\1 informatique"),
+    (re.compile(rf"\b({'|'.join(sorted(INFO_AFTER))}) info\b"), r"\1 informatique"),
     (re.compile(r"\bsciences? ?po\b"), "institut etude politique"),
     (re.compile(r"\bcross ?-? ?medias?\b"), "cross media"),
     (re.compile(r"\bcom'"), "communication "),
