@@ -13,7 +13,7 @@ from tests import SOURCES
 
 pytestmark = pytest.mark.unit
 
-MANIFEST = {e["format"]: e for e in yaml.safe_load((SOURCES / "manifest.yml").read_text())}
+MANIFEST = {e["format"]: e for e in yaml.safe_load((SOURCES / "manifest.yml").read_text()) if "format" in e}  # documents
 ONISEP = SOURCES / "onisep-fiche-metier-MET.650-directeur-communication.md"
 NOTE = SOURCES / "note-agence-de-communication.md"
 TEXTE = SOURCES / "texte-charge-communication-collectivite.txt"
