@@ -141,8 +141,9 @@ def exports_in_effect(manifest: Path, store: Optional[ImportStore],
             say(f"{kind} : export importé {newer.file} du {newer.imported_at} (au lieu de {path.name})")
             out.append(Export(kind, "import", newer.file, newer.sha256))
             continue
-        if newer:
-            say(f"{kind} : {path.name} a changé depuis l'import de {newer.file} : l'archive est lue à sa place")
+        if newer:  # the archive changed since that import (or the import predates this rule): the archive wins
+            say(f"{kind} : l'archive {path.name} est plus récente que l'export importé {newer.file or '(ancien import)'}"
+                " : elle est lue à sa place")
         if sha != entry["sha256"]:
             say(f"{path.name} : export différent de celui du manifeste (sha256 {sha[:12]}… au lieu de "
                 f"{entry['sha256'][:12]}…) : ce nouvel export est lu")

@@ -4,6 +4,7 @@ per thing, and newer exports replacing the shipped ones (imported, or dropped in
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import sqlite3
@@ -216,3 +217,38 @@ def test_a_newer_export_dropped_in_place_of_the_archive_is_read_and_named(tmp_pa
     kb = KnowledgeBase(tmp_path / "kb.sqlite")
     assert kb.redirects() == {"MET.316": "JOB.concepteur-redacteur"}
     assert kb.get("MET.1").source.edition == "septembre 2025"  # not the manifest's « juin 2024 »
+
+
+def test_an_archive_changed_after_an_import_takes_its_place_again(tmp_path):
+    """Which export of a kind is read: the import, until the shipped archive itself changes (small ROME files)."""
+    rome = ROOT / "tests" / "knowledge" / "importers" / "fixtures" / "rome"
+    archive = tmp_path / "rome.zip"
+
+    def ship(*names):
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for name in names:
+                zipped.write(rome / name, name)
+
+    ship("unix_referentiel_code_rome_v460_utf8.csv")
+    entries = [{**e, "file": str(MANIFEST.parent / e["file"])} for e in yaml.safe_load(MANIFEST.read_text("utf-8"))
+               if "format" in e]
+    entries.append({"file": str(archive), "import": "rome", "publisher": "France Travail",
+                    "sha256": hashlib.sha256(archive.read_bytes()).hexdigest()})
+    manifest = tmp_path / "manifest.yml"
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    store = tmp_path / "kb.sqlite"
+    build(store, manifest)
+    assert KnowledgeBase(store).get("K2111") is not None  # read from the shipped archive
+    done = orientation("kb", "import", "rome", str(rome / "unix_referentiel_appellation_v460_utf8.csv"),
+                       "--store", str(store), "--manifest", str(manifest), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert KnowledgeBase(store).get("K2111") is None  # the import replaced it
+    notes: list[str] = []
+    build(store, manifest, report=notes.append)
+    assert KnowledgeBase(store).get("K2111") is None and any("export importé" in n for n in notes)
+    ship("unix_referentiel_code_rome_v460_utf8.csv", "unix_texte_v460_utf8.csv")  # a newer archive in its place
+    notes.clear()
+    build(store, manifest, report=notes.append)
+    assert KnowledgeBase(store).get("K2111") is not None
+    assert any("plus récente que l'export importé" in n for n in notes)
+    assert any("différent de celui du manifeste" in n for n in notes)
