@@ -175,13 +175,17 @@ def _seed_description(record: Metier, title: str, fields: list[str]) -> Answer:
     return answer(record, "\n\n".join(parts), fields=fields)
 
 
-def qualities(kb: KnowledgeBase, record: Metier, gender: str, budget: int = PHONE - 170) -> Answer:
+def qualities(kb: KnowledgeBase, record: Metier, gender: str, reserve: int = 0) -> Answer:
+    """The qualities of the school's document, else the fiche's « compétences » (what fits on the screen with
+    `reserve` characters left for more)."""
     if record.qualites:
         return answer(record, f"Qualités attendues pour être {job_title(record, gender)} :\n"
                       + bullets(record.qualites), fields=["qualites"])
     if record.competences:
-        return answer(record, f"Qualités et compétences pour être {job_title(record, gender)} :\n"
-                      + excerpt(record.competences, budget), fields=["competences"])
+        result = answer(record, f"Qualités et compétences pour être {job_title(record, gender)} :", fields=["competences"])
+        room = PHONE - result.footer() - len(result.text) - reserve - 5
+        result.text += "\n" + excerpt(record.competences, max(room, 150))
+        return result
     return missing(record, "de liste des qualités attendues", _name(record, gender))
 
 
@@ -278,19 +282,25 @@ def interests(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
 
 
 def profile(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
-    """Is this job for me: the qualities it asks for and the interests it meets."""
+    """Is this job for me: the qualities it asks for and the interests it meets (in two messages when the
+    fiche's qualities would not fit beside them)."""
     if not (record.qualites or record.competences or record.centres_interet):
         return missing(record, "de qualités attendues ni de centres d'intérêt", _name(record, gender))
     wanted = interests(kb, record, gender)
-    used = len(wanted.text) + 1 if wanted.kind == "answer" else 0
-    lead = len(f"Qualités et compétences pour être {job_title(record, gender)} :\n")
-    room = PHONE - wanted.footer() - used - lead - 60
-    result = combined(qualities(kb, record, gender, budget=max(room, 150)), wanted)
     if not (record.qualites or record.competences):
-        result.text += "\nMa base ne liste pas les qualités attendues pour ce métier."
-    elif not record.centres_interet:
-        result.text += "\nMa base ne relie ce métier à aucun centre d'intérêt."
-    return result
+        wanted.text += "\nMa base ne liste pas les qualités attendues pour ce métier."
+        return wanted
+    if wanted.kind != "answer":
+        note = "Ma base ne relie ce métier à aucun centre d'intérêt."
+        found = qualities(kb, record, gender, reserve=len(note) + 1)
+        found.text += "\n" + note
+        return found
+    found = qualities(kb, record, gender)
+    result = combined(found, wanted)
+    beside = qualities(kb, record, gender, reserve=len(wanted.text) + 1 + result.footer() - found.footer())
+    if record.qualites or " : " in beside.text.split("\n")[1]:
+        return result.fit(beside.text, wanted.text)
+    return result.fit(found.text, wanted.text)
 
 
 def salary(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:

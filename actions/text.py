@@ -109,6 +109,13 @@ def excerpt(text: str, limit: int) -> str:
     lines = [f"• {item}" for item in items]
     if len("\n".join(lines)) <= limit:
         return "\n".join(lines)
+    # Every section with the start of its first sentence, if each can keep a readable part of it.
+    firsts = [sentences(s.lines[0])[0] if s.heading and s.lines else "" for s in found]
+    fixed = sum(len(s.heading) + 6 if s.heading else 0 for s in found)
+    share = (limit - fixed) // max(1, len(found))
+    if share >= 70 and all(s.heading for s in found):
+        return "\n".join(f"• {s.heading} : {_after_colon(cut(first, share))}" if first else f"• {s.heading}"
+                         for s, first in zip(found, firsts))
     # Too long: whole lines while the later headings still fit, then headings only, then as many as fit.
     out: list[str] = []
     short_from = len(items)
