@@ -146,10 +146,10 @@ def choice_buttons(records: list[Record], gender: str = "") -> list[dict]:
 
 def citation(record: Record) -> str:
     """« Source : Onisep, fiche MET.650 », plus the imported files that completed the record, if any."""
-    extra = sorted({c for c in record.provenance.values() if c})
+    extra = sorted({_bare(c) for c in record.provenance.values() if c})
     if not extra:
         return record.source.citation()
-    return "Sources : " + " ; ".join([record.source.citation().removeprefix("Source : "), *extra])
+    return sources_line([_bare(record.source.citation()), *extra])
 
 
 def _bare(citation_text: str) -> str:

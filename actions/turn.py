@@ -208,11 +208,19 @@ def from_context(kb: KnowledgeBase, turn: Turn, types: list[str]) -> tuple[Optio
 
 
 def ask_which(kb: KnowledgeBase, mention: Mention, turn: Turn) -> Reply:
+    """The records a name may mean, as buttons in the student's gender; for a generic word (« ingénieur »)
+    the likeliest few and how many there are, with a request to say more."""
     records = [r for r in (kb.get(i) for i in mention.record_ids) if r is not None]
-    said = f"« {mention.text} » peut" if mention.text else "Ta question peut"
-    return Reply(Answer(text=f"{said} correspondre à plusieurs fiches. Laquelle veux-tu ?",
-                        buttons=choice_buttons(records, turn.gender), kind="ambiguous"),
-                 [SlotSet("pending_options", [r.id for r in records]), SlotSet("pending_intent", turn.intent)])
+    gender = mention.gender or turn.gender
+    said = f"« {mention.text} »" if mention.text else "Ta question"
+    if mention.more:
+        text = (f"{said} correspond à {mention.total} fiches de ma base. Voici les plus proches ; si ce n'est "
+                "aucune d'elles, précise ta demande (le domaine, la spécialité…).")
+    else:
+        text = f"{said} peut correspondre à plusieurs fiches. Laquelle veux-tu ?"
+    return Reply(Answer(text=text, buttons=choice_buttons(records, gender), kind="ambiguous"),
+                 [SlotSet("pending_options", [r.id for r in records]), SlotSet("pending_intent", turn.intent),
+                  SlotSet("gender", gender or None)])
 
 
 def certifications_of_job(kb: KnowledgeBase, job: Metier, certs: list[str], turn: Turn) -> Reply:
