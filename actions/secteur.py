@@ -82,7 +82,8 @@ def knowledge_overview(kb: KnowledgeBase) -> Answer:
                      + (", …" if len(local) > 12 else "."))
     if certs:
         parts.append("Certifications :\n" + bullets(f"{c.intitule} ({c.numero})" for c in certs[:5]))
-    parts.append("Demande-moi, pour un métier : ce qu'il fait, les études, les formations, le salaire du débutant, "
-                 "les qualités, les conditions de travail, les métiers proches, le code ROME ; pour une formation : "
-                 "ses débouchés ; ou des métiers selon tes centres d'intérêt.")
-    return Answer(text="\n\n".join(parts), kind="answer", source="Sources : " + join_fr(kb.publishers()))
+    invite = ("Demande-moi, pour un métier : ce qu'il fait, les études, les formations, le salaire du débutant, "
+              "les qualités, les conditions de travail, les métiers proches, le code ROME ; pour une formation : "
+              "ses débouchés ; ou des métiers selon tes centres d'intérêt.")
+    result = Answer(text="", kind="answer", source="Sources : " + join_fr(kb.publishers()))
+    return result.fit("\n".join(parts), invite)

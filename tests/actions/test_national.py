@@ -159,3 +159,12 @@ def test_national_answers_fit_a_phone_screen(kb):
                     assert "\n\n" not in text and not re.search(r"</?[a-z]+>", text), (intent, record.id)
                     assert re.search(r"\nSources? : [^\n]+$", text), (intent, record.id)
     assert checked > 500
+
+
+def test_a_generic_word_offers_the_likeliest_few_and_asks_to_say_more(ask):
+    messages, slots = ask("quelles études pour être ingénieure ?", "ask_studies", job("ingénieure"))
+    text, buttons = messages[0]["text"], messages[0]["buttons"]
+    assert messages[0]["answer_kind"] == "ambiguous" and 2 <= len(buttons) <= 5
+    assert re.search(r"correspond à \d+ fiches", text) and "précise ta demande" in text
+    assert all(b["title"].startswith("ingénieure") for b in buttons)  # in the student's gender
+    assert slots["gender"] == "f" and slots["pending_intent"] == "ask_studies"
