@@ -69,7 +69,7 @@ def catalogue(kind: str) -> str:
 def detect_kind(path: Path) -> str:
     """The import kind of a file, folder or zip, recognised by its content (the importers' `detect`);
     raises `ImportFormatError` naming what no importer maps."""
-    from .importers import detect
+    from .importers.kinds import detect
 
     return detect(path)
 

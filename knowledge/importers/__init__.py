@@ -13,7 +13,7 @@ reference, licence, edition)`: « Onisep » / « fiche MET.45 » / « ODbL » / 
 Compétences » / « RNCP35746 » / « Licence Ouverte 2.0 », « France Travail » / « ROME 4.0, fiche E1103 » /
 « Licence Ouverte 2.0 » / « v460 ».
 
-`detect(path)` names the kind of an export from its content (`kinds.detect`).
+`kinds.detect(path)` names the kind of an export from its content.
 """
 
 from __future__ import annotations
@@ -39,10 +39,3 @@ class ImportFormatError(ParseError):
         self.element = element
         super().__init__(path, line, f"<{element}> : {message}" if element else message)
 
-
-def detect(path: Path | str) -> str:
-    """The import kind of a file, folder or zip: "onisep-metiers", "onisep-formations", "rome", "rncp" or
-    "rncp-csv" (see `kinds`); raises `ImportFormatError` naming what it cannot map."""
-    from .kinds import detect as detect_kind
-
-    return detect_kind(path)

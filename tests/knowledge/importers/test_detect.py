@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.importers import ImportFormatError, detect
+from knowledge.importers import ImportFormatError
+from knowledge.importers.kinds import detect
 from knowledge.importers.kinds import MODULES
 from tests import SOURCES
 
