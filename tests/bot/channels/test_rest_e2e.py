@@ -45,8 +45,8 @@ def test_rest_disambiguation_by_button_payload(stack):
 
 
 def test_rest_unknown_job(stack):
-    reply = texts(stack.say("e2e-5", "quelles études pour devenir boulanger ?"))
-    assert "boulanger" in reply and "pas dans ma base" in reply
+    reply = texts(stack.say("e2e-5", "quelles études pour devenir youtubeur ?"))
+    assert "youtubeur" in reply and "pas dans ma base" in reply
 
 
 def test_rest_greeting_and_out_of_scope(stack):
