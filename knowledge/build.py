@@ -222,7 +222,8 @@ def build(target: Path, manifest: Path = MANIFEST, imports: Optional[Path] = Non
     # Every job merged now (seeds first): twins and links of certifications to jobs need them all.
     jobs = merge([*seed_jobs.values(),
                   *(remap(c, redirects) for i in sorted(national_jobs) for c in national_jobs[i])])
-    job_linker = Linker(a for job in jobs.values() for a in aliases(job))
+    job_aliases = {i: aliases(job) for i, job in jobs.items()}
+    job_linker = Linker(a for names in job_aliases.values() for a in names)
     pool: dict[str, list[Record]] = {i: [job] for i, job in jobs.items()}
     for record_id, record in seeds.items():
         pool.setdefault(record_id, [record])
@@ -244,7 +245,8 @@ def build(target: Path, manifest: Path = MANIFEST, imports: Optional[Path] = Non
             if not copies:
                 continue
             record = merge(_ordered(copies, first))[copies[0].id]
-            writer.add(record, aliases(record) + extra.get(record.id, []), relations(record, job_linker))
+            names = job_aliases.get(record.id) if isinstance(record, Metier) else None
+            writer.add(record, (names or aliases(record)) + extra.get(record.id, []), relations(record, job_linker))
             counts[record.type] = counts.get(record.type, 0) + 1
             if progress and copies[0].id not in jobs:
                 progress()

@@ -38,8 +38,7 @@ TEXT_FIELDS = (
 ).split()
 
 
-def _texts(record: Record) -> Iterable[tuple[str, str]]:
-    data = record.to_dict()
+def _texts(record: Record, data: dict) -> Iterable[tuple[str, str]]:
     yield "label", record.label
     for name in TEXT_FIELDS:
         value = data.get(name)
@@ -66,12 +65,11 @@ class StoreWriter:
         self.db.executescript(SCHEMA)
 
     def add(self, record: Record, aliases: Iterable[Alias], relations: Iterable[tuple[str, str, str]]) -> None:
-        self.db.execute(
-            "INSERT INTO records VALUES (?, ?, ?, ?)",
-            (record.id, record.type, record.label, json.dumps(record.to_dict(), ensure_ascii=False)),
-        )
+        data = record.to_dict()
+        self.db.execute("INSERT INTO records VALUES (?, ?, ?, ?)",
+                        (record.id, record.type, record.label, json.dumps(data, ensure_ascii=False)))
         self.db.executemany("INSERT INTO texts (record_id, field, content) VALUES (?, ?, ?)",
-                            [(record.id, f, t) for f, t in _texts(record)])
+                            [(record.id, f, t) for f, t in _texts(record, data)])
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
                             [(a.record_id, a.record_type, a.label, a.text, a.norm) for a in aliases])
         self.db.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?)", list(relations))
