@@ -442,8 +442,9 @@ class Linker:
         """Every token of the mention is in the names of these records (typos and prefixes allowed): the one
         record whose whole name it is, or the only one holding it; else several."""
         complete = [c for c in contained.candidates if c.complete and c.score >= 90]
-        if len(complete) == 1 and complete[0].kind <= MAIN:
-            return self._settle(result, _Ranking(complete, 1), FOUND)
+        mains = [c for c in complete if c.kind <= MAIN]
+        if len(mains) == 1:  # one title, as written give or take a typo (« jounaliste »)
+            return self._settle(result, _Ranking(mains, 1), FOUND)
         if len(complete) == 1:  # the whole of another name, unless main names of its type hold it too
             one = complete[0]
             if not [c for c in self._main_containing(tokens, wanted).candidates if c.id != one.id and c.type == one.type]:

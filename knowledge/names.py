@@ -74,12 +74,17 @@ def formation_names(formation: Formation) -> list[str]:
         names.append(f"{title} {sigle}")  # the school's name with its own words: « ENSAIA production agroalimentaire »
     if prefix:
         main = _initials(parts[0])
+        option = _initials(parts[1]) if len(parts) == 2 else ""
         if 2 <= len(main) <= 5:
             names.append(f"{prefix} {main}")
-            if len(parts) == 2:
-                option = _initials(parts[1])
-                if 2 <= len(option) <= 5:
-                    names += [f"{prefix} {main} {option}", f"{prefix} {parts[0]} {option}"]
+            if 2 <= len(option) <= 5:
+                names.append(f"{prefix} {main} {option}")
+        # the title with its sigles, for a sigle mixed with words of the title (« BUT TC marketing digital »)
+        words = set(fold(title).lower().split())
+        sigles = [s for s in dict.fromkeys([sigle, main, option])
+                  if 2 <= len(s) <= 5 and fold(s).lower() not in words]
+        if sigles and len(parts) == 2:
+            names.append(" ".join([title, *sigles]))
     return names
 
 
