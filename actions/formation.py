@@ -113,6 +113,38 @@ def outcomes(kb: KnowledgeBase, record: Formation, gender: str, start: int = 0) 
     return result.fit(head, _further_studies(record, room))
 
 
+def further_studies(kb: KnowledgeBase, record: Formation, gender: str, start: int = 0) -> Answer:
+    """« Et après ? »: the further studies the fiche describes and the formations it names; its jobs when the
+    fiche says nothing of further studies."""
+    if start or not (record.poursuites_etudes or record.poursuites):
+        return outcomes(kb, record, gender, start)
+    fields = (["poursuites_etudes"] if record.poursuites_etudes else []) + (["poursuites"] if record.poursuites else [])
+    jobs = jobs_of(kb, record)
+    closing = f"Ma base relie aussi cette formation à {len(jobs)} métier(s) : demande-moi « quels métiers ? »."
+    if jobs:
+        fields.append("metiers")
+    result = answer(record, "", fields=fields)
+    head = f"Après {_name(record)} :"
+    room = PHONE - result.footer() - len(head) - (len(closing) + 1 if jobs else 0) - 2
+    names = [cut(p.libelle, 110) for p in record.poursuites]
+    text_room = room - (min(len("\n".join(names[:5])), 360) + 40 if names else 0)
+    parts = []
+    if record.poursuites_etudes:
+        parts.append("Poursuites d'études : " + brief(record.poursuites_etudes, max(text_room - 22, 150)))
+
+    def text(count: int) -> str:
+        listed = names[:count]
+        extra = f" ({count} sur {len(names)})" if count < len(names) else ""
+        body = parts + ([f"Formations possibles ensuite{extra} :\n" + bullets(listed)] if listed else [])
+        return "\n".join([head, *body, *([closing] if jobs else [])])
+
+    count = min(len(names), 5)
+    while count and len(text(count)) + result.footer() > PHONE:
+        count -= 1
+    result.text = text(count)
+    return result
+
+
 def _further_studies(record: Formation, room: int) -> str:
     if record.poursuites_etudes:
         return "Poursuites d'études : " + first_sentences(record.poursuites_etudes, room)

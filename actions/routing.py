@@ -2,7 +2,8 @@
 its type, and the pair picks the composer. « Quel niveau ? » is an access level for a job, a level
 with entry requirements for a certification, a level, length and admission for a formation; « c'est quoi ? »
 describes a job, a certification, a sector or a formation; « quels métiers ? » lists the jobs of a certification,
-a sector, an interest, a formation (with its further studies), or the jobs related to a job."""
+a sector, an interest, a formation (with its further studies), or the jobs related to a job; « quelles études ? »
+about a formation is what one can study after it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .record_types import BY_NAME, CERTIFICATION, FORMATION, INTERET, METIER, SE
 # intent → record type → composer; the first type is the one the question is mostly about.
 ROUTES: dict[str, dict[str, Handler]] = {
     "ask_studies": {METIER: metier.studies, CERTIFICATION: certification.prerequisites,
-                    FORMATION: formation.outcomes},
+                    FORMATION: formation.further_studies},
     "ask_level": {METIER: metier.access_level, CERTIFICATION: certification.level_and_entry,
                   FORMATION: formation.level},
     "ask_description": {METIER: metier.description, CERTIFICATION: certification.overview,

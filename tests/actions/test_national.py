@@ -168,3 +168,12 @@ def test_a_generic_word_offers_the_likeliest_few_and_asks_to_say_more(ask):
     assert re.search(r"correspond à \d+ fiches", text) and "précise ta demande" in text
     assert all(b["title"].startswith("ingénieure") for b in buttons)  # in the student's gender
     assert slots["gender"] == "f" and slots["pending_intent"] == "ask_studies"
+
+
+def test_further_studies_after_a_formation(ask):
+    messages, slots = ask("après le BTS management commercial opérationnel, quelles études ?", "ask_studies",
+                          [{"entity": "formation", "value": "BTS management commercial opérationnel"}])
+    text = texts(messages)
+    assert text.startswith("Après « BTS management commercial opérationnel » :\nPoursuites d'études : Le BTS")
+    assert "• licence pro mention management des activités commerciales" in text
+    assert re.search(r"à \d+ métier\(s\) : demande-moi « quels métiers ? »", text) and slots["subject"] == BTS_MCO
