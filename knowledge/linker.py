@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def _words(sentence: str) -> list[str]:
     return [w for w in (w.strip(".,;:!?") for w in re.findall(r"[\w'’°+.-]+", sentence)) if w]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias:
     record_id: str
     record_type: str
@@ -102,7 +103,7 @@ class Alias:
     norm: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     id: str
     type: str
@@ -221,7 +222,8 @@ class Linker:
         self.vocabulary = list(self.postings.keys() | self.rome_postings.keys())
         self.sorted_vocabulary = sorted(self.vocabulary)
         self.norms = [a.norm for a in self.aliases]
-        self.alias_tokens = [frozenset(n.split()) for n in self.norms]
+        # each alias's distinct tokens, the strings shared with the index (a tuple: small, and short to scan)
+        self.alias_tokens = [tuple(dict.fromkeys(sys.intern(t) for t in n.split())) for n in self.norms]
         self.sizes = [len(t) for t in self.alias_tokens]
         self.heads = [n.split(" ", 1)[0] for n in self.norms]
         # the end of a record's rank key: jobs before formations, shorter names (the general job first)
@@ -276,7 +278,7 @@ class Linker:
         matches = []
         for index in common:
             words = self.alias_tokens[index]
-            if exact <= words:
+            if exact.issubset(words):
                 similarity = 100.0
             else:
                 similarity = sum(max(s for other, s in near.items() if other in words) for near in similar)
