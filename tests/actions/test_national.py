@@ -176,4 +176,4 @@ def test_further_studies_after_a_formation(ask):
     text = texts(messages)
     assert text.startswith("Après « BTS management commercial opérationnel » :\nPoursuites d'études : Le BTS")
     assert "• licence pro mention management des activités commerciales" in text
-    assert re.search(r"à \d+ métier\(s\) : demande-moi « quels métiers \\? »", text) and slots["subject"] == BTS_MCO
+    assert re.search(r"à \d+ métier\(s\) : demande-moi « quels métiers \? »", text) and slots["subject"] == BTS_MCO
