@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
@@ -273,6 +274,12 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
+@lru_cache(maxsize=None)
+def _fields(tp: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A dataclass's resolved field types and names (resolving them costs more than reading a record)."""
+    return typing.get_type_hints(tp), frozenset(f.name for f in dataclasses.fields(tp))
+
+
 def _build(tp: Any, value: Any) -> Any:
     """Rebuild a value of annotated type `tp` from its JSON form."""
     if value is None:
@@ -287,8 +294,7 @@ def _build(tp: Any, value: Any) -> Any:
     if origin is tuple:
         return tuple(_build(a, v) for a, v in zip(args, value))
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
+        hints, names = _fields(tp)
         return tp(**{k: _build(hints[k], v) for k, v in value.items() if k in names})
     return value
 
