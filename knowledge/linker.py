@@ -81,7 +81,11 @@ QUESTION_WORDS = frozenset(
     debutant debutante debute debut depart commence commencer carriere sortie mois paie payer paye touche
     toucher bosser boulot taf concretement journee journees qualites necessaire necessaires demande demandee
     dure duree temps combien longtemps poursuite poursuivre continuer suite ensuite metiers faudrait
-    avec sans ya y leur leurs ses son cette ces quelles quels""".split()
+    avec sans ya y leur leurs ses son cette ces quelles quels
+    femme homme fille garcon gens beaucoup super genial cool top nul dur facile difficile repeter redire
+    comprend comprends compris seconde troisieme quatrieme terminale autre autres chose choses exemple exemples
+    horaire horaires alternance etranger tard pas rien quelque vie bosse ok d accord comme aider travailler
+    faire pro techno""".split()
 )
 
 
@@ -542,18 +546,27 @@ class Linker:
         strong = scanned.status == FOUND or (scanned.status == AMBIGUOUS and scanned.best.score >= 90)
         return scanned if longer and strong else exact
 
+    def _names_part(self, result: LinkResult) -> bool:
+        """A single word of a sentence that is only a part of names names nothing unless names start with it
+        (« ingénieur », « technicien »): not « femme » (« sage-femme ») nor « étrangères »."""
+        tokens = normalize(result.span).tokens
+        if len(tokens) != 1 or any(c.complete for c in result.candidates):
+            return False
+        near = self._similar_tokens(tokens[0])
+        return not any(c.alias >= 0 and self.heads[c.alias] in near for c in result.candidates)
+
     def _scan(self, content: list[str], types: Optional[Iterable[str]]) -> LinkResult:
         """What the content words name: all of them, else the longest run of them that names a record (one
         record if some run of that length names one, else the first run naming several)."""
         whole = self.link(" ".join(content), types)
-        if whole.status != UNKNOWN:
+        if whole.status != UNKNOWN and not self._names_part(whole):
             return whole
         for size in range(len(content) - 1, 0, -1):
             best: Optional[LinkResult] = None
             ambiguous: Optional[LinkResult] = None
             for start in range(0, len(content) - size + 1):
                 attempt = self.link(" ".join(content[start : start + size]), types)
-                if attempt.status == UNKNOWN or attempt.best.score < SENTENCE_SPAN:
+                if attempt.status == UNKNOWN or attempt.best.score < SENTENCE_SPAN or self._names_part(attempt):
                     continue
                 if attempt.status == FOUND and (best is None or attempt.best.score > best.best.score):
                     best = attempt
@@ -561,4 +574,4 @@ class Linker:
                     ambiguous = attempt
             if best or ambiguous:
                 return best or ambiguous
-        return whole
+        return whole if whole.status == UNKNOWN else LinkResult(query=whole.query, status=UNKNOWN, span=whole.span)

@@ -34,6 +34,11 @@ _SPECIALISATION = re.compile(r"\s+(?:parcours|option|sp[ée]cialit[ée]|mention)
 _WORD = re.compile(r"[^\W_]+", re.U)
 
 
+def _usable(sigle: str) -> bool:
+    """A sigle the normaliser keeps as one word of its own (not « MA » nor « DE », read as « ma », « de »)."""
+    return 2 <= len(sigle) <= 5 and normalize(sigle).tokens == (fold(sigle).lower(),)
+
+
 def _initials(words: str) -> str:
     """« management commercial opérationnel » → « MCO »; « solutions d'infrastructure, systèmes et réseaux » →
     « SISR » (stop words, elided articles and one-letter option marks left out)."""
@@ -65,24 +70,23 @@ def formation_names(formation: Formation) -> list[str]:
         rest = rest[len("mention "):]
         names.append(f"{prefix} {rest}")
     parts = _SPECIALISATION.split(rest, maxsplit=1)
-    if prefix and len(parts) == 2:
+    if prefix and len(parts) == 2 and parts[0].strip():
         names.append(f"{prefix} {parts[0]}")
     sigle = " ".join(formation.sigle.split())
-    if sigle and prefix and not fold(sigle).lower().startswith(fold(prefix.split()[0]).lower()):
+    if sigle and prefix and _usable(sigle) and not fold(sigle).lower().startswith(fold(prefix.split()[0]).lower()):
         names.append(f"{prefix} {sigle}")  # « BUT TC »
     elif sigle and not prefix and fold(sigle).lower() not in fold(title).lower():
         names.append(f"{title} {sigle}")  # the school's name with its own words: « ENSAIA production agroalimentaire »
-    if prefix:
+    if prefix and parts[0].strip():
         main = _initials(parts[0])
         option = _initials(parts[1]) if len(parts) == 2 else ""
-        if 2 <= len(main) <= 5:
+        if _usable(main):
             names.append(f"{prefix} {main}")
-            if 2 <= len(option) <= 5:
+            if _usable(option):
                 names.append(f"{prefix} {main} {option}")
         # the title with its sigles, for a sigle mixed with words of the title (« BUT TC marketing digital »)
         words = set(fold(title).lower().split())
-        sigles = [s for s in dict.fromkeys([sigle, main, option])
-                  if 2 <= len(s) <= 5 and fold(s).lower() not in words]
+        sigles = [s for s in dict.fromkeys([sigle, main, option]) if _usable(s) and fold(s).lower() not in words]
         if sigles and len(parts) == 2:
             names.append(" ".join([title, *sigles]))
     return names

@@ -221,3 +221,14 @@ def test_a_generic_question_asks_to_say_more(kb, text, entities):
 
 def test_a_possessive_is_no_sound(kb):
     assert find_mention(kb, "quel est son salaire ?", [], types_for("ask_salary")).status == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "et pour une femme ?", "merci beaucoup", "c'est accessible après un bac pro ?", "et à l'étranger ?",
+    "on gagne bien sa vie ?", "je suis en seconde", "ok super", "tu peux répéter ?", "et en alternance ?",
+    "c'est dur comme métier ?", "je veux aider les gens",
+])
+def test_a_follow_up_names_no_record(kb, text):
+    """Words that are only a part of some national names (« sage-femme », « Affaires étrangères ») name nothing."""
+    mention = find_mention(kb, text, [], types_for("ask_description"))
+    assert mention.status == "none", mention
