@@ -125,14 +125,13 @@ def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[d
     for entity in entities:
         if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in options:
             return entity["value"]
-    result = kb.linker.link(message)
-    named = [c.id for c in result.candidates if c.id in options and c.score >= 80]
-    if len(named) == 1:
-        return named[0]
-    scanned = kb.linker.find_in_sentence(message)
-    named = [c.id for c in scanned.candidates if c.id in options]
-    if len(named) == 1:
-        return named[0]
+    among = kb.linker.among(options)  # the choices' names only: at national scale, many others share words
+    result = among.link(message)
+    if result.status == FOUND and result.best.score >= 80:
+        return result.best.id
+    scanned = among.find_in_sentence(message)
+    if scanned.status == FOUND:
+        return scanned.best.id
     index = ordinal(message)
     if index is not None and -len(options) <= index < len(options):
         return options[index]

@@ -85,7 +85,7 @@ QUESTION_WORDS = frozenset(
     femme homme fille garcon gens beaucoup super genial cool top nul dur facile difficile repeter redire
     comprend comprends compris seconde troisieme quatrieme terminale autre autres chose choses exemple exemples
     horaire horaires alternance etranger tard pas rien quelque vie bosse ok d accord comme aider travailler
-    faire pro techno""".split()
+    faire pro techno celui celle ceux celles lui""".split()
 )
 
 
@@ -181,6 +181,8 @@ class Linker:
         self.types: dict[str, str] = {}  # record id → type
         self.labels: dict[str, str] = {}  # record id → label
         self.label_norms: dict[str, str] = {}  # record id → its normalised label
+        self.by_record: dict[str, list[int]] = {}  # record id → its aliases
+        self.parts_name = False  # whether a lone word of a sentence that is only a part of names names them
         names: list[Alias] = []
         for alias in aliases:
             if not alias.norm:
@@ -211,6 +213,7 @@ class Linker:
             else:
                 kind = OTHER
             index = len(self.aliases)
+            self.by_record.setdefault(record, []).append(index)
             self.aliases.append(alias)
             self.kinds.append(kind)
             self.exact[alias.norm].append(index)
@@ -241,6 +244,12 @@ class Linker:
         self.near_length = {size: [t for near in range(size - 2, size + 3) for t in by_length.get(near, ())]
                             for size in range(4, max(by_length, default=0) + 3)}
         self._token_cache: dict[str, dict[str, float]] = {}
+
+    def among(self, ids: Iterable[str]) -> "Linker":
+        """A linker over the names of these records only: which of the choices offered a student names."""
+        choices = Linker(self.aliases[i] for record in dict.fromkeys(ids) for i in self.by_record.get(record, ()))
+        choices.parts_name = True  # among a few choices, « celui du son » is enough
+        return choices
 
     # -- token level -------------------------------------------------------------------------
     def _similar_tokens(self, token: str) -> dict[str, float]:
@@ -550,7 +559,7 @@ class Linker:
         """A single word of a sentence that is only a part of names names nothing unless names start with it
         (« ingénieur », « technicien »): not « femme » (« sage-femme ») nor « étrangères »."""
         tokens = normalize(result.span).tokens
-        if len(tokens) != 1 or any(c.complete for c in result.candidates):
+        if self.parts_name or len(tokens) != 1 or any(c.complete for c in result.candidates):
             return False
         near = self._similar_tokens(tokens[0])
         return not any(c.alias >= 0 and self.heads[c.alias] in near for c in result.candidates)

@@ -232,3 +232,15 @@ def test_a_follow_up_names_no_record(kb, text):
     """Words that are only a part of some national names (« sage-femme », « Affaires étrangères ») name nothing."""
     mention = find_mention(kb, text, [], types_for("ask_description"))
     assert mention.status == "none", mention
+
+
+@pytest.mark.parametrize("reply,picked", [("celui du son", "MET.585"), ("le son", "MET.585"), ("le deuxième", 1),
+                                          ("ingénieur", None)])
+def test_a_reply_picks_among_the_choices_offered(kb, reply, picked):
+    """Among the five choices for « ingénieur », a word of one of them (not of the thousands of other names)."""
+    from actions.resolve import choose
+
+    options = [c.id for c in kb.linker.link("ingénieur").candidates]
+    assert "MET.585" in options
+    expected = options[picked] if isinstance(picked, int) else picked
+    assert choose(kb, reply, options, []) == expected
