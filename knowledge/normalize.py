@@ -79,6 +79,7 @@ INFO_AFTER = frozenset("""but bts dut licence master mastere bachelor deust l1 l
 # Multi-word abbreviations, applied to the accent-free lower-case text.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\binfo[ -]?com\b"), "information communication"),
+    (re.compile(r"\boption [a-h]\b"), "option"),  # « option B véhicules de transport routier »: the letter says nothing
     # « info » is « informatique » after a diploma or a job (« BUT info », « ingé info »), else « information ».
     (re.compile(rf"\b({'|'.join(sorted(INFO_AFTER))}) info\b"), r"\1 informatique"),
     (re.compile(r"\bsciences? ?po\b"), "institut etude politique"),

@@ -164,3 +164,8 @@ def test_a_generic_word_offers_five_choices_and_says_there_are_more(linker):
     assert result.status == AMBIGUOUS
     assert len(result.candidates) == MAX_CANDIDATES and result.total == 9 and result.more
     assert "MET.428" not in {c.id for c in result.candidates}  # a synonym's job after the main names
+
+
+def test_an_option_letter_is_no_word():
+    assert normalize("bac pro maintenance des véhicules option B véhicules de transport routier").tokens == (
+        "bac", "pro", "maintenance", "vehicule", "vehicule", "transport", "routier")
