@@ -107,7 +107,7 @@ def fiche_formation(elem: ET.Element, member: Member | Path) -> Item:
         niveau_etudes=field(elem, "niveau_etudes/libelle"),
         descriptif=html_field(elem, "descriptif_format_court"),
         acces=html_field(elem, "descriptif_acces"),
-        url=url or FORMATION_URL.format(for_id),
+        url=FORMATION_URL.format(for_id),  # the file's link is often a PDF or an RNCP page: ONISEP's own
         code_rncp=f"RNCP{rncp[1]}" if rncp else "",
         codes_nsf=[(field(n, "NSF_discipline_code"), field(n, "NSF_discipline_libelle"))
                    for n in elem.findall("nsf_discipline") if field(n, "NSF_discipline_code")],

@@ -348,7 +348,7 @@ def test_formation_in_the_2024_layout(tmp_path):
         "</formations>", encoding="utf-8")
     cap, other = onisep_formations.iter_records(path)
     assert (cap.sigle, cap.code_rncp, cap.date_modification) == ("CAP", "RNCP37084", "2024-05-02")
-    assert cap.url == "https://www.francecompetences.fr/recherche/rncp/37084/"  # the file's own link is kept
+    assert cap.url == "https://www.onisep.fr/http/redirection/formation/slug/FOR.1000"  # ONISEP's page, not the file's
     assert cap.nature_certificat == "Diplôme national ou diplôme d'État ; Formation inscrite au RNCP"
     assert cap.poursuites == [FormationRef("", "bac pro carrossier peintre automobile")]
     assert (cap.poursuites_etudes, cap.metiers) == ("Le CAP débouche sur la vie active.", ["MET.7"])
