@@ -1,6 +1,6 @@
 """`orientation bench stack`: the whole assistant measured against a bare Rasa bot, in one run (not a test).
 
-One command, about 13 minutes on a quiet 2-core machine (`make bench` adds the linker and catalogue benches):
+One command, about 16 minutes on a quiet 2-core machine (`make bench` adds the linker and catalogue benches):
 
 1. full training, timed: our project (`rasa train --force`, empty cache) into build/bench/models/, and the
    baseline: a bare Rasa bot generated into build/bench/baseline/ from our domain's intents (plus any intent
@@ -12,13 +12,25 @@ One command, about 13 minutes on a quiet 2-core machine (`make bench` adds the l
    warm-up pass, 1, 10 and 50 simultaneous conversations for N seconds each (knowledge-base questions with
    follow-ups, from faq/exemple.csv; the baseline receives the same messages): p50/p95 latency and answers
    per second per level, then the RSS of every process of the bot (children included);
-3. a profile of our stack, one message at a time: NLU alone (`/model/parse`), the action server alone (the
+3. the cost of the national data (issue 15, part 7): our stack, with the SAME model, also runs on a store of
+   the five source documents alone (build/bench/knowledge-documents.sqlite, built from the manifest's
+   documents without its `import:` entries; rebuilt only when they changed), between the baseline and the
+   national run. Both runs follow the same steps up to the comparison: cold start, RSS, the warm-up pass
+   (every FAQ conversation, each answer judged against the row's `attendu`/`interdit` as `orientation faq
+   check` does), 1 conversation for N seconds, RSS. Fairness: most national questions cannot be answered
+   on the documents alone (a « Je ne connais pas » costs less than an answer), so that 1-conversation level
+   plays, on both bases, only the questions the documents-only base answers as the FAQ expects: FAQ
+   conversations with follow-ups kept whole when all their turns pass, other passing questions grouped 4 at
+   a time (how many of them the national base answers as expected is reported too). The national run then
+   goes on with the levels of step 2 on all the conversations;
+4. a profile of our stack, one message at a time: NLU alone (`/model/parse`), the action server alone (the
    request Rasa sends it, replayed), the rest (policies, tracker store, channel) by difference; and what
    the cold start is made of (imports, model unpacking, spaCy, DIET build + warm-up, first inference);
-4. a table on stdout and build/bench.json: all figures, the machine (CPU count, load average), and
-   `targets` [{name, value, target, met}] with the ratios to the same run's baseline.
+5. a table on stdout and build/bench.json: all figures, the machine (CPU count, load average), and
+   `targets` [{name, value, target, met}] with the ratios to the same run's baseline, and the national base
+   against the documents alone: p50 ratio ≤ 1.10, total RSS + ≤ 150 MB, cold start + ≤ 5 s.
 
-Everything runs on loopback; models, logs and conversation stores stay under build/bench/.
+Everything runs on loopback; models, logs, stores and conversation stores stay under build/bench/.
 models/orientation.tar.gz is neither read nor written.
 """
 
@@ -74,35 +86,112 @@ MIN_THROUGHPUT_RATIO = 1.0
 MAX_EXTRA_RSS_MB = 300.0
 MAX_COLD_START_S = 30.0
 MAX_TRAINING_S = 300.0
+# The national base against the source documents alone (issue 15, part 7), same run, same model.
+MAX_NATIONAL_P50_RATIO = 1.10
+MAX_NATIONAL_EXTRA_RSS_MB = 150.0
+MAX_NATIONAL_EXTRA_COLD_START_S = 5.0
+GROUP_SIZE = 4  # FAQ questions without follow-ups, played this many to a conversation
 
 
 # -- the conversations ------------------------------------------------------------------------------
 
-def conversation_scripts(path: Path = FAQ_CSV, size: int = 4) -> list[tuple[str, ...]]:
+@dataclass(frozen=True)
+class Turn:
+    """One question of the FAQ, with what its answer must (`expected`) and must not (`forbidden`) contain."""
+
+    question: str
+    expected: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Script:
+    """One conversation of the bench: a FAQ conversation (`follow_ups`: its turns make sense only together,
+    in order) or a group of independent questions."""
+
+    turns: tuple[Turn, ...]
+    follow_ups: bool = False
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(turn.question for turn in self.turns)
+
+
+def _items(cell: Optional[str]) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (cell or "").split("|") if item.strip())
+
+
+def _grouped(turns: Sequence[Turn], size: int) -> list[Script]:
+    return [Script(tuple(turns[i:i + size])) for i in range(0, len(turns), size)]
+
+
+def faq_scripts(path: Path = FAQ_CSV, size: int = GROUP_SIZE) -> list[Script]:
     """Conversations of knowledge-base questions from the staff FAQ (question;attendu;interdit;conversation).
 
     Rows sharing a `conversation` id are one conversation with its follow-ups, in file order; the other
-    questions, small talk left out, are grouped `size` at a time. The load test's scripts if the file is
-    missing or holds no question."""
+    questions, small talk left out, are grouped `size` at a time. The load test's scripts (no expectations)
+    if the file is missing or holds no question."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle, delimiter=";"))
     except OSError:
         rows = []
-    grouped: dict[str, list[str]] = {}
-    single: list[str] = []
+    grouped: dict[str, list[Turn]] = {}
+    single: list[Turn] = []
     for row in rows:
         question = (row.get("question") or "").strip()
         if not question:
             continue
+        turn = Turn(question, _items(row.get("attendu")), _items(row.get("interdit")))
         conversation = (row.get("conversation") or "").strip()
         if conversation:
-            grouped.setdefault(conversation, []).append(question)
+            grouped.setdefault(conversation, []).append(turn)
         elif not SMALL_TALK.search(question):
-            single.append(question)
-    scripts = [tuple(questions) for questions in grouped.values()]
-    scripts += [tuple(single[i:i + size]) for i in range(0, len(single), size)]
-    return scripts or [tuple(s) for s in LOAD_SCRIPTS]
+            single.append(turn)
+    scripts = [Script(tuple(turns), follow_ups=True) for turns in grouped.values()] + _grouped(single, size)
+    return scripts or [Script(tuple(Turn(text) for text in s), follow_ups=True) for s in LOAD_SCRIPTS]
+
+
+def conversation_scripts(path: Path = FAQ_CSV, size: int = GROUP_SIZE) -> list[tuple[str, ...]]:
+    """The questions of `faq_scripts`, conversation by conversation."""
+    return [script.questions for script in faq_scripts(path, size)]
+
+
+def reply_text(replies: Any) -> str:
+    """The texts and button titles of a REST answer, one per line (what `orientation faq check` judges)."""
+    lines: list[str] = []
+    for reply in replies if isinstance(replies, list) else []:
+        if isinstance(reply, dict):
+            lines += [reply["text"]] if isinstance(reply.get("text"), str) else []
+            lines += [b["title"] for b in reply.get("buttons") or [] if isinstance(b, dict) and b.get("title")]
+    return "\n".join(lines)
+
+
+def answered_as_expected(turn: Turn, replies: Any) -> bool:
+    """A good answer holding every expected item and no forbidden one, compared as `orientation faq check`
+    does (case, accents and spaces ignored). A question without expectations needs a good answer only."""
+    from staff.faq import squash  # stdlib only
+
+    if not good_answer(replies):
+        return False
+    flat = squash(reply_text(replies))
+    return (all(squash(item) in flat for item in turn.expected)
+            and not any(squash(item) in flat for item in turn.forbidden))
+
+
+def judge_scripts(scripts: Sequence[Script], replies: Sequence[Sequence[Any]]) -> list[list[bool]]:
+    """For each script, whether each of its turns was answered as expected (`replies`: the warm-up's)."""
+    return [[answered_as_expected(turn, reply) for turn, reply in zip(script.turns, answers)]
+            for script, answers in zip(scripts, replies)]
+
+
+def comparison_scripts(scripts: Sequence[Script], verdicts: Sequence[Sequence[bool]],
+                       size: int = GROUP_SIZE) -> list[Script]:
+    """The conversations answerable on a base, from its verdicts: conversations with follow-ups kept whole when
+    every turn passed, the other passing questions grouped `size` at a time."""
+    kept = [s for s, v in zip(scripts, verdicts) if s.follow_ups and v and len(v) == len(s.turns) and all(v)]
+    single = [turn for s, v in zip(scripts, verdicts) if not s.follow_ups for turn, ok in zip(s.turns, v) if ok]
+    return kept + _grouped(single, size)
 
 
 def messages_of(scripts: Sequence[Sequence[str]]) -> int:
@@ -488,27 +577,39 @@ def run_level(url: str, scripts: Sequence[Sequence[str]], conversations: int, se
     return level_figures(conversations, timings, errors, elapsed, cpu)
 
 
-def warm_up(url: str, scripts: Sequence[Sequence[str]]) -> None:
-    """Every script once, one message at a time (not measured)."""
+def warm_up(url: str, scripts: Sequence[Sequence[str]]) -> list[list[Any]]:
+    """Every script once, one message at a time, each script in its own conversation (not timed): the
+    answers, script by script (None for a failed request)."""
+    answers: list[list[Any]] = []
     for number, script in enumerate(scripts):
+        replies: list[Any] = []
         for text in script:
             try:
-                post_json(url, {"sender": f"banc-chauffe-{number}", "message": text})
+                replies.append(post_json(url, {"sender": f"banc-chauffe-{number}", "message": text}))
             except (OSError, ValueError):
-                pass
+                replies.append(None)
+        answers.append(replies)
+    return answers
 
 
-def measure_bot(bot: Bot, scripts: Sequence[Sequence[str]], levels: Sequence[int], seconds: float,
-                say: Callable[[str], None] = print) -> dict[str, Any]:
-    """Cold start, warm-up, each level, then the memory of the running bot (the bot is left running)."""
+def start_and_warm_up(bot: Bot, scripts: Sequence[Sequence[str]],
+                      say: Callable[[str], None] = print) -> tuple[dict[str, Any], list[list[Any]]]:
+    """Cold start (probe: the first question), RSS once up, the warm-up pass: the figures so far and the
+    warm-up's answers (the bot is left running)."""
     load_before = os.getloadavg()
     say(f"[{bot.name}] démarrage…")
     cold = bot.start(scripts[0][0])
     say(f"[{bot.name}] première réponse après {cold['first_answer_s']:.1f} s ; chauffe…")
     idle = bot.memory()
-    warm_up(bot.url, scripts)
-    figures: dict[str, Any] = {"load_average_before": [round(x, 2) for x in load_before], "cold_start": cold,
-                               "memory_idle": idle, "levels": {}}
+    answers = warm_up(bot.url, scripts)
+    return {"load_average_before": [round(x, 2) for x in load_before], "cold_start": cold,
+            "memory_idle": idle, "levels": {}}, answers
+
+
+def run_levels(bot: Bot, scripts: Sequence[Sequence[str]], levels: Sequence[int], seconds: float,
+               figures: dict[str, Any], say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Each level into figures["levels"], then the memory of the running bot into figures["memory"]."""
+    figures.setdefault("levels", {})
     for level in levels:
         say(f"[{bot.name}] {level} conversation(s) simultanée(s) pendant {seconds:.0f} s…")
         figures["levels"][str(level)] = run_level(bot.url, scripts, level, seconds,
@@ -516,6 +617,13 @@ def measure_bot(bot: Bot, scripts: Sequence[Sequence[str]], levels: Sequence[int
         time.sleep(1)
     figures["memory"] = bot.memory()
     return figures
+
+
+def measure_bot(bot: Bot, scripts: Sequence[Sequence[str]], levels: Sequence[int], seconds: float,
+                say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Cold start, warm-up, each level, then the memory of the running bot (the bot is left running)."""
+    figures, _ = start_and_warm_up(bot, scripts, say)
+    return run_levels(bot, scripts, levels, seconds, figures, say)
 
 
 # -- the profile of our stack -------------------------------------------------------------------------------
@@ -645,8 +753,43 @@ def _ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
     return round(a / b, 3) if a is not None and b else None
 
 
+def _difference(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    return round(a - b, 2) if a is not None and b is not None else None
+
+
+def _target(name: str, value: Optional[float], limit: Optional[float], at_most: bool, unit: str,
+            detail: str) -> dict[str, Any]:
+    met = value is not None and limit is not None and (value <= limit if at_most else value >= limit)
+    return {"name": name, "value": value, "target": limit, "met": met, "unit": unit,
+            "comparison": "<=" if at_most else ">=", "detail": detail}
+
+
+def documents_targets(document: dict) -> list[dict[str, Any]]:
+    """Issue 15, part 7: the national base against the documents alone, same run, same model, same questions
+    (the national run's pass over the documents' questions, and its RSS right after it; its cold start)."""
+    national = _get(document, "assistant", "documents_questions") or {}
+    alone = document.get("documents") or {}
+    p50_national, p50_alone = _get(national, "levels", "1", "p50_ms"), _get(alone, "levels", "1", "p50_ms")
+    rss_national, rss_alone = _get(national, "memory", "total_rss_mb"), _get(alone, "memory", "total_rss_mb")
+    cold_national = _get(document, "assistant", "cold_start", "first_answer_s")
+    cold_alone = _get(alone, "cold_start", "first_answer_s")
+    questions = _get(document, "comparison", "messages")
+    rss_extra = _difference(rss_national, rss_alone)
+    return [
+        _target("p50 réponse base nationale / documents seuls (mêmes questions, 1 conversation)",
+                _ratio(p50_national, p50_alone), MAX_NATIONAL_P50_RATIO, True, "ratio",
+                f"{p50_national} ms contre {p50_alone} ms, {questions} questions"),
+        _target("RSS totale base nationale − documents seuls (Mo)",
+                round(rss_extra, 1) if rss_extra is not None else None, MAX_NATIONAL_EXTRA_RSS_MB, True, "Mo",
+                f"{rss_national} Mo contre {rss_alone} Mo, après les mêmes conversations"),
+        _target("démarrage à froid base nationale − documents seuls (s)", _difference(cold_national, cold_alone),
+                MAX_NATIONAL_EXTRA_COLD_START_S, True, "s", f"{cold_national} s contre {cold_alone} s"),
+    ]
+
+
 def compute_targets(document: dict) -> list[dict[str, Any]]:
-    """The issue's targets, from the figures of one run (ratios to that run's baseline)."""
+    """The issue's targets, from the figures of one run (ratios to that run's baseline), and those of the
+    national base against the documents alone when the run compared them."""
     ours, ref = document.get("assistant") or {}, document.get("baseline") or {}
     p50 = _ratio(_get(ours, "levels", "1", "p50_ms"), _get(ref, "levels", "1", "p50_ms"))
     rate = _ratio(_get(ours, "levels", "10", "answers_per_s"), _get(ref, "levels", "10", "answers_per_s"))
@@ -654,26 +797,22 @@ def compute_targets(document: dict) -> list[dict[str, Any]]:
     rss_limit = round(ref_rss + MAX_EXTRA_RSS_MB, 1) if ref_rss is not None else None
     cold = _get(ours, "cold_start", "first_answer_s")
     training = _get(document, "training", "assistant_s")
-
-    def target(name: str, value: Optional[float], limit: Optional[float], at_most: bool, unit: str,
-               detail: str) -> dict[str, Any]:
-        met = value is not None and limit is not None and (value <= limit if at_most else value >= limit)
-        return {"name": name, "value": value, "target": limit, "met": met, "unit": unit,
-                "comparison": "<=" if at_most else ">=", "detail": detail}
-
-    return [
-        target("p50 réponse base de connaissances / p50 réponse fixe de la référence (1 conversation)", p50,
-               MAX_P50_RATIO, True, "ratio",
-               f"{_get(ours, 'levels', '1', 'p50_ms')} ms contre {_get(ref, 'levels', '1', 'p50_ms')} ms"),
-        target("réponses par seconde à 10 conversations / référence", rate, MIN_THROUGHPUT_RATIO, False, "ratio",
-               f"{_get(ours, 'levels', '10', 'answers_per_s')}/s contre {_get(ref, 'levels', '10', 'answers_per_s')}/s"),
-        target("RSS totale (Mo) ≤ référence + 300 Mo", rss, rss_limit, True, "Mo",
-               f"{rss} Mo contre {ref_rss} Mo pour la référence"),
-        target("démarrage à froid jusqu'à la première réponse (s)", cold, MAX_COLD_START_S, True, "s",
-               f"référence : {_get(ref, 'cold_start', 'first_answer_s')} s"),
-        target("entraînement complet (s)", training, MAX_TRAINING_S, True, "s",
-               f"référence : {_get(document, 'training', 'baseline_s')} s"),
+    targets = [
+        _target("p50 réponse base de connaissances / p50 réponse fixe de la référence (1 conversation)", p50,
+                MAX_P50_RATIO, True, "ratio",
+                f"{_get(ours, 'levels', '1', 'p50_ms')} ms contre {_get(ref, 'levels', '1', 'p50_ms')} ms"),
+        _target("réponses par seconde à 10 conversations / référence", rate, MIN_THROUGHPUT_RATIO, False, "ratio",
+                f"{_get(ours, 'levels', '10', 'answers_per_s')}/s contre {_get(ref, 'levels', '10', 'answers_per_s')}/s"),
+        _target("RSS totale (Mo) ≤ référence + 300 Mo", rss, rss_limit, True, "Mo",
+                f"{rss} Mo contre {ref_rss} Mo pour la référence"),
+        _target("démarrage à froid jusqu'à la première réponse (s)", cold, MAX_COLD_START_S, True, "s",
+                f"référence : {_get(ref, 'cold_start', 'first_answer_s')} s"),
+        _target("entraînement complet (s)", training, MAX_TRAINING_S, True, "s",
+                f"référence : {_get(document, 'training', 'baseline_s')} s"),
     ]
+    if _get(document, "settings", "documents_comparison"):
+        targets += documents_targets(document)
+    return targets
 
 
 def machine_info() -> dict[str, Any]:
@@ -682,17 +821,21 @@ def machine_info() -> dict[str, Any]:
 
 
 def new_document(levels: Sequence[int], seconds: float, scripts: Sequence[Sequence[str]],
-                 stack_env: Optional[dict[str, str]] = None) -> dict[str, Any]:
+                 stack_env: Optional[dict[str, str]] = None, documents: bool = True) -> dict[str, Any]:
+    """An empty run. `documents`: whether the run compares the national base with the documents alone."""
     return {
         "version": 1,
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine_info(),
         "settings": {"levels": list(levels), "seconds_per_level": seconds, "conversations_scripts": len(scripts),
                      "messages_per_pass": messages_of(scripts), "stack_env": dict(stack_env or {}),
-                     "template": TEMPLATE},
+                     "template": TEMPLATE, "documents_comparison": documents},
         "training": {"assistant_s": None, "assistant_cpu_s": None, "baseline_s": None, "baseline_cpu_s": None},
         "baseline": None,
         "assistant": None,
+        "documents": None,
+        "knowledge": None,
+        "comparison": None,
         "profile": None,
         "targets": [],
         "all_met": False,
@@ -710,6 +853,52 @@ def _fmt(value: Any, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value)
+
+
+def documents_lines(document: dict) -> list[str]:
+    """The national base against the documents alone, as table lines (none when the run did not compare)."""
+    if not _get(document, "settings", "documents_comparison"):
+        return []
+    national, alone = document.get("assistant") or {}, document.get("documents") or {}
+    on_questions = national.get("documents_questions") or {}
+    comparison = document.get("comparison") or {}
+    knowledge = document.get("knowledge") or {}
+    lines = ["", "Base nationale contre documents seuls (même modèle, même exécution), à 1 conversation sur les "
+             "questions de la FAQ",
+             f"répondues comme attendu sur les documents seuls : {_fmt(comparison.get('answered_on_documents'))} "
+             f"sur {_fmt(comparison.get('questions'))}, dont {_fmt(comparison.get('also_answered_on_national'))} "
+             f"aussi sur la base nationale ({_fmt(comparison.get('scripts'))} conversations, "
+             f"{_fmt(comparison.get('messages'))} messages) :"]
+    if _get(knowledge, "national", "current") is False:
+        lines.append(f"  attention : {_get(knowledge, 'national', 'store')} n'est pas à jour (make kb)")
+    if alone.get("error"):
+        lines.append(f"  en échec : {alone['error'][:300]}")
+    rows: list[tuple[str, Any, Any, int, bool]] = [  # label, national, documents alone, decimals, ratio shown
+        ("Base : fiches", _get(knowledge, "national", "records"), _get(knowledge, "documents", "records"), 0, False),
+        ("Base : taille (Mo)", _get(knowledge, "national", "size_mb"), _get(knowledge, "documents", "size_mb"), 1,
+         False),
+        ("FAQ répondue comme attendu (questions)", _get(national, "answered_as_expected", "passed"),
+         _get(alone, "answered_as_expected", "passed"), 0, False),
+        ("Démarrage à froid → 1re réponse (s)", _get(national, "cold_start", "first_answer_s"),
+         _get(alone, "cold_start", "first_answer_s"), 1, True),
+        ("Démarrage à froid, temps CPU (s)", _get(national, "cold_start", "cpu_s_to_first_answer"),
+         _get(alone, "cold_start", "cpu_s_to_first_answer"), 1, True),
+        ("RSS totale au démarrage (Mo)", _get(national, "memory_idle", "total_rss_mb"),
+         _get(alone, "memory_idle", "total_rss_mb"), 0, True),
+    ]
+    for label, name, digits, ratio in (("latence p50 (ms)", "p50_ms", 0, True), ("latence p95 (ms)", "p95_ms", 0, True),
+                                       ("réponses/s", "answers_per_s", 1, True),
+                                       ("CPU par réponse (ms)", "cpu_ms_per_answer", 0, True),
+                                       ("erreurs", "error_count", 0, False)):
+        rows.append((f"1 conv. : {label}", _get(on_questions, "levels", "1", name), _get(alone, "levels", "1", name),
+                     digits, ratio))
+    rows.append(("RSS totale après ces conversations (Mo)", _get(on_questions, "memory", "total_rss_mb"),
+                 _get(alone, "memory", "total_rss_mb"), 0, True))
+    lines.append(f"{'':44}{'nationale':>12}{'documents':>12}{'rapport':>10}")
+    for label, a, b, digits, show_ratio in rows:
+        ratio = _fmt(_ratio(a, b), 2) if show_ratio and a is not None and b else ""
+        lines.append(f"{label:44}{_fmt(a, digits):>12}{_fmt(b, digits):>12}{ratio:>10}")
+    return lines
 
 
 def render_table(document: dict) -> str:
@@ -749,6 +938,7 @@ def render_table(document: dict) -> str:
     for label, a, b, digits, show_ratio in rows:
         ratio = _fmt(_ratio(a, b), 2) if show_ratio and a is not None and b else ""
         lines.append(f"{label:44}{_fmt(a, digits):>12}{_fmt(b, digits):>12}{ratio:>10}")
+    lines += documents_lines(document)
     profile = document.get("profile") or {}
     turns = profile.get("turns") or {}
     if turns:
@@ -795,13 +985,128 @@ def _env_pairs(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
+# -- the documents-only base ----------------------------------------------------------------------------------
+
+def national_store(stack_env: dict[str, str]) -> Path:
+    """The store our national run reads: $ORIENTATION_KB (from --env, else ours), else build/knowledge.sqlite;
+    a relative path is the launcher's, i.e. the project's."""
+    from knowledge.kb import DEFAULT_STORE
+
+    value = stack_env.get("ORIENTATION_KB") or os.environ.get("ORIENTATION_KB")
+    path = Path(value) if value else DEFAULT_STORE
+    return path if path.is_absolute() else ROOT / path
+
+
+def documents_manifest(manifest: Path) -> str:
+    """The manifest of the source documents alone: `manifest`'s entries read by a parser (its `import:`
+    entries, the national exports, left out), their files as absolute paths."""
+    from knowledge.build import seed_entries
+
+    entries = [{**entry, "file": str((manifest.parent / entry["file"]).resolve())} for entry in seed_entries(manifest)]
+    return ("# Generated by `orientation bench stack` (bench/benchmark.py): the source documents of "
+            f"{manifest}, without the national exports.\n"
+            + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=120))
+
+
+def documents_store(folder: Path, manifest: Optional[Path] = None) -> tuple[Path, bool]:
+    """A store of the source documents alone in `folder` (knowledge-documents.sqlite), built unless the one
+    there is current; no export imported with `orientation kb import` is read. (path, whether built)."""
+    from knowledge.build import MANIFEST, build, store_is_current
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "manifest-documents.yml"
+    text = documents_manifest(manifest or MANIFEST)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    store = folder / "knowledge-documents.sqlite"
+    if store_is_current(store, path):
+        return store, False
+    build(store, path, imports=folder / "no-imports.sqlite")  # absent: the shipped documents only
+    return store, True
+
+
+def store_info(path: Path) -> dict[str, Any]:
+    """A store's path, size (MB) and records per type."""
+    import sqlite3
+
+    counts: dict[str, int] = {}
+    if path.exists():
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                counts = dict(db.execute("SELECT type, COUNT(*) FROM records GROUP BY type ORDER BY type"))
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+    return {"store": str(path), "size_mb": round(path.stat().st_size / 2 ** 20, 1) if path.exists() else None,
+            "records": sum(counts.values()) if counts else None, "counts": counts}
+
+
+def answered_figures(scripts: Sequence[Script], verdicts: Sequence[Sequence[bool]]) -> dict[str, Any]:
+    """How many FAQ questions a base answered as expected in the warm-up, and which it did not."""
+    turns = [(turn, ok) for script, v in zip(scripts, verdicts) for turn, ok in zip(script.turns, v)]
+    return {"questions": len(turns), "passed": sum(ok for _, ok in turns),
+            "not_passed": [turn.question for turn, ok in turns if not ok]}
+
+
+def compare_documents(document: dict, faq: Sequence[Script], model: Path, stack_env: dict[str, str],
+                      seconds: float, folder: Path, logs: Path,
+                      say: Callable[[str], None]) -> tuple[list[Script], list[list[bool]]]:
+    """The documents-only run (step 3 of the module's docstring): its figures into document["documents"],
+    the stores into document["knowledge"], the conversations both runs play at 1 conversation into
+    document["comparison"]. Returns those conversations and the documents-only verdicts of the FAQ's
+    (nothing when the run failed: the error is in document["documents"])."""
+    scripts = [script.questions for script in faq]
+    from knowledge.build import store_is_current
+
+    national = national_store(stack_env)
+    document["knowledge"] = {"national": {**store_info(national), "current": store_is_current(national)}}
+    if not document["knowledge"]["national"]["current"]:
+        say(f"Attention : {national} n'est pas la base des sources actuelles (lancer « make kb »)")
+    try:
+        say("Base des documents seuls…")
+        store, built = documents_store(folder)
+        document["knowledge"]["documents"] = {**store_info(store), "built": built}
+        say(f"  {store} ({'construite' if built else 'à jour'})")
+        with tempfile.TemporaryDirectory(prefix="bench-documents-", dir=folder) as workdir:
+            bot = Assistant(Path(workdir), model, {**stack_env, "ORIENTATION_KB": str(store)})
+            bot.name, bot.log = "documents seuls", logs / "documents-run.log"
+            try:
+                figures, answers = start_and_warm_up(bot, scripts, say)
+                verdicts = judge_scripts(faq, answers)
+                figures["answered_as_expected"] = answered_figures(faq, verdicts)
+                compared = comparison_scripts(faq, verdicts)
+                if compared:
+                    run_levels(bot, [s.questions for s in compared], [1], seconds, figures, say)
+                document["documents"] = figures
+            finally:
+                bot.stop()
+    except Exception as error:  # the rest of the run stands: the three targets are then not met
+        say(f"[documents seuls] en échec : {error}")
+        document["documents"] = {"error": f"{type(error).__name__}: {error}"[:1000]}
+        return [], []
+    document["comparison"] = {
+        "rule": "questions de la FAQ répondues comme attendu (attendu/interdit) sur la base des documents seuls : "
+                "conversations à relances gardées entières, autres questions par 4",
+        "scripts": len(compared), "messages": messages_of([s.questions for s in compared]),
+        "questions": figures["answered_as_expected"]["questions"],
+        "answered_on_documents": figures["answered_as_expected"]["passed"],
+        "also_answered_on_national": None,
+        "conversations": [list(s.questions) for s in compared],
+    }
+    return compared, verdicts
+
+
 def run_bench(args: argparse.Namespace, stack_env: dict[str, str], say: Callable[[str], None] = print) -> dict:
-    folder: Path = args.folder
+    folder: Path = args.folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
-    scripts = conversation_scripts(args.faq)
-    document = new_document(args.levels, args.seconds, scripts, stack_env)
+    faq = faq_scripts(args.faq)
+    scripts = [script.questions for script in faq]
+    documents = getattr(args, "documents", True)
+    document = new_document(args.levels, args.seconds, scripts, stack_env, documents)
     say(f"{len(scripts)} conversations, {messages_of(scripts)} messages ; charge moyenne "
         f"{document['machine']['load_average_start']}")
     baseline_project = write_baseline(folder / "baseline")
@@ -828,11 +1133,24 @@ def run_bench(args: argparse.Namespace, stack_env: dict[str, str], say: Callable
         finally:
             bot.stop()
 
+    compared, alone = (compare_documents(document, faq, model, stack_env, args.seconds, folder, logs, say)
+                       if documents else ([], []))
+
     with tempfile.TemporaryDirectory(prefix="bench-assistant-", dir=folder) as workdir:
         ours = Assistant(Path(workdir), model, stack_env)
         ours.log = logs / "assistant-run.log"
         try:
-            document["assistant"] = measure_bot(ours, scripts, args.levels, args.seconds, say)
+            figures, answers = start_and_warm_up(ours, scripts, say)
+            verdicts = judge_scripts(faq, answers)
+            figures["answered_as_expected"] = answered_figures(faq, verdicts)
+            if compared:  # the documents' questions first: the same steps as the documents-only run
+                on_questions = run_levels(ours, [s.questions for s in compared], [1], args.seconds, {}, say)
+                figures["documents_questions"] = on_questions
+            if document.get("comparison"):
+                document["comparison"]["also_answered_on_national"] = sum(
+                    ok for v_alone, v_national in zip(alone, verdicts)
+                    for was, ok in zip(v_alone, v_national) if was)
+            document["assistant"] = run_levels(ours, scripts, args.levels, args.seconds, figures, say)
             if args.profile:
                 say("[assistant] profil d'un message…")
                 document["profile"] = {"turns": profile_turns(ours, scripts)}
@@ -878,6 +1196,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--env", action="append", default=[], metavar="CLÉ=VALEUR",
                         help="variable d'environnement de la pile de l'assistant (essais de réglages)")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="sans le profil")
+    parser.add_argument("--no-documents", dest="documents", action="store_false",
+                        help="sans la comparaison avec la base des documents seuls (coût des données nationales)")
     parser.add_argument("--faq", type=Path, default=FAQ_CSV, help="questions des conversations (faq/exemple.csv)")
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="modèles, journaux (build/bench)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="fichier des chiffres (build/bench.json)")

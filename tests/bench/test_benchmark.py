@@ -164,7 +164,8 @@ def _bot(p50: float, rate: float, rss: float, cold: float) -> dict:
 
 
 def _document(ours: dict, ref: dict, training: float | None = 250.0) -> dict:
-    document = new_document([1, 10], 5.0, [("a", "b")], {"TF_INTRA_OP_PARALLELISM_THREADS": "1"})
+    """A run without the documents-only comparison (its targets: tests/bench/test_benchmark_documents.py)."""
+    document = new_document([1, 10], 5.0, [("a", "b")], {"TF_INTRA_OP_PARALLELISM_THREADS": "1"}, documents=False)
     document["training"] = {"assistant_s": training, "baseline_s": 200.0}
     document["assistant"], document["baseline"] = ours, ref
     return finish(document)
