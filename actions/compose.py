@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -140,8 +141,28 @@ def choice_payload(record_id: str) -> str:
     return "/choose_option" + json.dumps({"choice": record_id}, ensure_ascii=False)
 
 
+BUTTON_TITLE = 64  # characters of a button that still read well on a phone
+
+
+def short_title(title: str, others: list[str], limit: int = BUTTON_TITLE) -> str:
+    """`title` within `limit` characters, still told apart from `others`: cut at the end, or, when the titles
+    differ only past the cut (« BTS … option A … » / « … option B … »), its start and the words that differ."""
+    if len(title) <= limit:
+        return title
+    common = max((len(os.path.commonprefix([title, o])) for o in others if o != title), default=0)
+    if common < limit - 12:
+        return title[:limit - 1].rstrip(" ,;") + "…"
+    start = title.rfind(" ", 0, title.rfind(" ", 0, common)) + 1  # from the word before the difference
+    tail = title[start:]
+    if len(tail) > limit - 12:
+        tail = tail[:limit - 13].rstrip(" ,;") + "…"
+    head = title[:limit - len(tail) - 3].rsplit(" ", 1)[0].rstrip(" ,;")
+    return f"{head} … {tail}"
+
+
 def choice_buttons(records: list[Record], gender: str = "") -> list[dict]:
-    return [{"title": title_of(r, gender)[:64], "payload": choice_payload(r.id)} for r in records]
+    titles = [title_of(r, gender) for r in records]
+    return [{"title": short_title(t, titles), "payload": choice_payload(r.id)} for t, r in zip(titles, records)]
 
 
 def citation(record: Record) -> str:

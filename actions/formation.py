@@ -10,7 +10,7 @@ from knowledge.model import Formation, Metier
 from knowledge.normalize import fold
 
 from .compose import PHONE, Answer, answer, bullets, job_title, join_fr, missing, page, study_level
-from .text import brief, cut, excerpt, first_sentences
+from .text import brief, cut, excerpt, first_sentences, quantity
 
 JOBS_PAGE = 8
 FURTHER_STUDIES = 4  # further formations named by title when the fiche has no text about them
@@ -120,7 +120,7 @@ def further_studies(kb: KnowledgeBase, record: Formation, gender: str, start: in
         return outcomes(kb, record, gender, start)
     fields = (["poursuites_etudes"] if record.poursuites_etudes else []) + (["poursuites"] if record.poursuites else [])
     jobs = jobs_of(kb, record)
-    closing = f"Ma base relie aussi cette formation à {len(jobs)} métier(s) : demande-moi « quels métiers ? »."
+    closing = f"Ma base relie aussi cette formation à {quantity(len(jobs), 'métier')} : demande-moi « quels métiers ? »."
     if jobs:
         fields.append("metiers")
     result = answer(record, "", fields=fields)

@@ -13,7 +13,7 @@ from knowledge.model import Certification, CodeRome, Formation, FormationRef, Me
 
 from .compose import (PHONE, Answer, answer, bullets, capitalized, citation, combined, edition, job_title,
                       join_fr, missing, of, page, sentence, study_level)
-from .text import brief, cut, excerpt, first_sentences
+from .text import brief, cut, excerpt, first_sentences, quantity
 
 FORMATIONS_PAGE = 8  # formations listed at once for a job (fewer if the message would be too long)
 JOBS_PAGE = 8  # jobs listed at once (related jobs, interests, a formation's jobs)
@@ -117,7 +117,8 @@ def access_level(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
                      f"{_access_level(record.niveau_acces_min)}.")
         fields.append("niveau_acces_min")
     if record.formations:
-        parts.append(f"Ma base connaît {len(record.formations)} formation(s) qui y mènent : demande-moi "
+        lead = "y mène" if len(record.formations) == 1 else "y mènent"
+        parts.append(f"Ma base connaît {quantity(len(record.formations), 'formation')} qui {lead} : demande-moi "
                      "« quelles formations ? ».")
         fields.append("formations")
     if record.duree_etudes:

@@ -7,6 +7,7 @@ from knowledge.model import CentreInteret, Metier, Secteur
 from knowledge.normalize import fold
 
 from .compose import Answer, answer, bullets, cited, job_title, join_fr, missing, page, sources_line
+from .text import quantity
 
 JOBS_PAGE = 8  # jobs listed at once for an interest
 
@@ -74,8 +75,9 @@ def knowledge_overview(kb: KnowledgeBase) -> Answer:
     local = sorted((m for m in jobs if isinstance(m, Metier) and not m.source.edition), key=lambda m: m.label)
     certs = [kb.get(i) for i in kb.ids("certification")]
     parts = [
-        f"Ma base contient {counts.get('metier', 0)} métiers, {counts.get('certification', 0)} certifications "
-        f"RNCP, {counts.get('formation', 0)} formations et {counts.get('secteur', 0)} secteur(s).",
+        f"Ma base contient {quantity(counts.get('metier', 0), 'métier')}, "
+        f"{quantity(counts.get('certification', 0), 'certification')} RNCP, "
+        f"{quantity(counts.get('formation', 0), 'formation')} et {quantity(counts.get('secteur', 0), 'secteur')}.",
     ]
     if local:
         parts.append("Métiers des documents de l'établissement :\n" + ", ".join(m.label for m in local[:12])

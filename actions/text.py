@@ -130,3 +130,9 @@ def excerpt(text: str, limit: int) -> str:
             break
         out.append(line)
     return "\n".join(out) if out else cut(lines[0], limit)
+
+
+def quantity(number: int, noun: str, plural: str = "") -> str:
+    """« 1 secteur », « 2 255 formations » (thousands split by a no-break space, as French writes them)."""
+    digits = f"{number:,}".replace(",", "\u00a0")
+    return f"{digits} {noun if number == 1 else plural or noun + 's'}"

@@ -94,6 +94,11 @@ QUESTION_TOKENS = frozenset(t for w in QUESTION_WORDS for t in normalize(w, drop
 _BEFORE_SOUND = frozenset("du le au un".split())  # « son » is a name after these (« ingénieur du son »)
 
 
+def _option_letter(words: list[str], position: int) -> bool:
+    """« B » in « option B électronique et réseaux »: as in whole names, the letter says nothing."""
+    return position > 0 and len(words[position]) == 1 and words[position - 1].lower() == "option"
+
+
 def _words(sentence: str) -> list[str]:
     return [w for w in (w.strip(".,;:!?") for w in re.findall(r"[\w'’°+.-]+", sentence)) if w]
 
@@ -519,7 +524,7 @@ class Linker:
         """The longest run of the sentence's words that is a whole name, question words included (« chargé
         d'études média », « formation des officiers mariniers »), unless made of question words only."""
         words = _words(sentence)
-        tokens = [normalize(w).tokens for w in words]
+        tokens = [() if _option_letter(words, i) else normalize(w).tokens for i, w in enumerate(words)]
         spans = []
         for start in range(len(words)):
             if not tokens[start]:

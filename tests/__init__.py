@@ -8,6 +8,8 @@ model), `model` (needs the trained model), `e2e` (the real stack, or the product
 import io
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "knowledge" / "sources"
 
@@ -21,3 +23,13 @@ class Stream(io.StringIO):
 
     def isatty(self) -> bool:
         return self.tty
+
+
+def documents_manifest(folder: Path) -> Path:
+    """A manifest of the source documents alone (no national export) in `folder`: a store quick to rebuild."""
+    from knowledge.build import MANIFEST, seed_entries
+
+    manifest = folder / "manifest.yml"
+    entries = [{**e, "file": str(MANIFEST.parent / e["file"])} for e in seed_entries()]
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return manifest

@@ -26,7 +26,7 @@ import sanic  # noqa: F401  (see below)
 from knowledge.build import build_or_copy
 from knowledge.kb import KnowledgeBase
 from staff.auth import hash_password
-from tests import ROOT
+from tests import ROOT, documents_manifest
 from tests.stack import LOG_VARIABLES, STAFF_PASSWORD, ActionProxy, Boot, SchoolSite, Stack, killable_stack
 
 # Sanic's import adds a global « once » filter for every DeprecationWarning (sanic/app.py): imported by a test
@@ -121,8 +121,9 @@ def action_proxy(_shared_stack_boot, shared_stack) -> ActionProxy:
 @pytest.fixture(scope="session")
 def _own_kb_stack_boot(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("own-kb-stack")
-    store = workdir / "knowledge.sqlite"
-    done = subprocess.run([sys.executable, "-m", "knowledge.cli", "kb", "build", "--store", str(store)], cwd=ROOT,
+    store = workdir / "knowledge.sqlite"  # of the documents alone: its test's import rebuilds it quickly
+    done = subprocess.run([sys.executable, "-m", "knowledge.cli", "kb", "build", "--store", str(store),
+                           "--manifest", str(documents_manifest(workdir))], cwd=ROOT,
                           capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 0, done.stderr
     boot = Boot(Stack(workdir, store))
@@ -132,8 +133,8 @@ def _own_kb_stack_boot(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def own_kb_stack(_own_kb_stack_boot) -> tuple[Stack, Path]:
-    """A real stack and its own knowledge base (built by `orientation kb build --store`), for the test that
-    imports open data into it while it runs (tests/knowledge/test_import_pipeline.py)."""
+    """A real stack and its own knowledge base of the documents alone (`orientation kb build --store --manifest`),
+    for the test that imports open data into it while it runs (tests/knowledge/test_import_pipeline.py)."""
     boot, store = _own_kb_stack_boot
     return boot.wait(), store
 

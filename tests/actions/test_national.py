@@ -176,4 +176,19 @@ def test_further_studies_after_a_formation(ask):
     text = texts(messages)
     assert text.startswith("Après « BTS management commercial opérationnel » :\nPoursuites d'études : Le BTS")
     assert "• licence pro mention management des activités commerciales" in text
-    assert re.search(r"à \d+ métier\(s\) : demande-moi « quels métiers \? »", text) and slots["subject"] == BTS_MCO
+    assert re.search(r"à \d+ métiers? : demande-moi « quels métiers \? »", text) and slots["subject"] == BTS_MCO
+
+
+def test_options_that_differ_past_the_cut_keep_buttons_apart(kb):
+    """Two titles alike for their first 64 characters: each button shows its start and the words that differ."""
+    from actions.compose import BUTTON_TITLE, choice_buttons
+    titles = [b["title"] for b in choice_buttons([kb.get("FOR.8472"), kb.get("FOR.8473")])]
+    assert len(set(titles)) == 2 and all(len(t) <= BUTTON_TITLE for t in titles)
+    assert titles[0].startswith("BTS cybersécurité") and titles[0].endswith("option A informatique et réseaux")
+    assert titles[1].endswith("option B électronique et réseaux")
+
+
+def test_a_formation_named_whole_with_its_option_letter(ask):
+    messages, slots = ask("quel est le niveau du BTS cybersécurité, informatique et réseaux, électronique option B "
+                          "électronique et réseaux ?", "ask_level")
+    assert slots["subject"] == "FOR.8473" and "bac + 2" in messages[0]["text"]

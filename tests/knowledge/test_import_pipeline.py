@@ -11,10 +11,8 @@ import sys
 import zipfile
 
 import pytest
-import yaml
 
-from tests import ROOT
-from knowledge.build import MANIFEST, seed_entries
+from tests import ROOT, documents_manifest
 from knowledge.kb import KnowledgeBase
 
 FIXTURES = ROOT / "tests" / "knowledge" / "importers" / "fixtures"
@@ -27,9 +25,7 @@ def orientation(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture()
 def store(tmp_path):
-    manifest = tmp_path / "manifest.yml"
-    entries = [{**e, "file": str(MANIFEST.parent / e["file"])} for e in seed_entries()]
-    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    manifest = documents_manifest(tmp_path)
     path = tmp_path / "knowledge.sqlite"
     assert orientation("kb", "build", "--store", str(path), "--manifest", str(manifest)).returncode == 0
     return path

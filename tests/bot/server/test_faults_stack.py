@@ -209,7 +209,7 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
         assert holder.stdout.readline().strip() == "verrou"
         before = len(Path(stack.log.name).read_text())
         reply = say(stack, "faults-lock", "que fait un chef de pub ?")
-        assert reply.startswith("Chef de publicité.") and "Source : Note « Agence de communication »" in reply
+        assert reply.startswith("Chef de publicité") and "Source : Note « Agence de communication »" in reply
         log = Path(stack.log.name).read_text()[before:]
         assert "Error happened when trying to save conversation tracker to 'SQLTrackerStore'" in log
         assert "database is locked" in log
@@ -218,7 +218,7 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
         holder.stdin.close()
         holder.wait(timeout=30)
     # Lock released: the store is written again.
-    assert "Chef de publicité." in say(stack, "faults-lock-after", "que fait un chef de pub ?")
+    assert "Le chef de publicité est un commercial" in say(stack, "faults-lock-after", "que fait un chef de pub ?")
     with sqlite3.connect(stack.db) as db:
         assert db.execute("SELECT count(*) FROM events WHERE sender_id = 'faults-lock-after'").fetchone()[0] > 0
 
@@ -226,12 +226,13 @@ def test_faults_tracker_store_locked_logs_and_still_answers(stack):
 @pytest.mark.e2e
 def test_faults_rasa_killed_and_restarted_keeps_the_conversation(stack, workdir, kb_path):
     sender = "faults-rasa"
-    assert "Chef de publicité." in say(stack, sender, "que fait un chef de pub ?")
+    assert "Le chef de publicité est un commercial" in say(stack, sender, "que fait un chef de pub ?")
     os.kill(child(stack, "bot.server.rasa_server run"), signal.SIGKILL)  # a crash: nothing flushed on the way out
     assert stack.proc.wait(timeout=60) == 1  # the launcher stops the rest and reports the failure
     again = killable_stack(workdir, kb_path).start()  # same workdir: same conversations.db
     try:
         reply = say(again, sender, "et quelles études faut-il faire ?")
-        assert "chef de publicité" in reply and "ne contient pas" in reply  # the job came from the tracker
+        assert reply.startswith("Pour devenir chef de publicité")  # the job came from the tracker
+        assert "fiches MET.8" in reply  # the studies of its ONISEP twin
     finally:
         assert again.stop() == 0

@@ -202,7 +202,7 @@ def check_still_answers(chat: Chat, bystander: str) -> None:
 
 
 def check_html_as_text(chat: Chat) -> None:
-    message = "quelles études pour devenir <b>youtubeur</b><script>alert(1)</script> ?"
+    message = "quelles études pour devenir <b>youtubeur</b><img src=x onerror=alert(1)> ?"
     status, headers, body = chat.post("html-echo", message)
     assert status == 200
     chat.check_headers(headers)  # JSON, never sniffed as HTML
