@@ -49,6 +49,20 @@ def _access_level(level: str) -> str:
     return study_level(level)
 
 
+def access_sentence(title: str, level: str) -> str:
+    """The access level as a sentence, also for the fiches' levels that are no diploma (« 3E », « sans diplôme »,
+    « autre formation »)."""
+    folded = level.strip().lower()
+    if folded == "3e":
+        return f"Pour devenir {title}, on peut commencer après la 3e (fin du collège)."
+    if folded == "sans diplôme":
+        return f"Pour devenir {title}, aucun diplôme n'est exigé au départ."
+    if folded == "autre formation":
+        return (f"Pour devenir {title}, la fiche n'indique pas de niveau de diplôme minimum (« autre formation ») : "
+                "l'accès passe par une formation ou un parcours particuliers.")
+    return f"Pour devenir {title}, le niveau d'accès minimum est {_access_level(level)}."
+
+
 def formation_line(kb: KnowledgeBase, ref: FormationRef, export: str) -> tuple[str, Optional[Formation]]:
     """« Diplôme d'Etat d'infirmier (bac + 3, 3 ans) »: the level and length of its fiche formation, when that
     fiche comes from the same export (`export`, its edition) as the job's list of formations."""
@@ -113,8 +127,7 @@ def access_level(kb: KnowledgeBase, record: Metier, gender: str) -> Answer:
         return missing(record, "de niveau d'accès ni de durée d'études", _name(record, gender))
     parts, fields = [], []
     if record.niveau_acces_min:
-        parts.append(f"Pour devenir {job_title(record, gender)}, le niveau d'accès minimum est "
-                     f"{_access_level(record.niveau_acces_min)}.")
+        parts.append(access_sentence(job_title(record, gender), record.niveau_acces_min))
         fields.append("niveau_acces_min")
     if record.formations:
         lead = "y mène" if len(record.formations) == 1 else "y mènent"

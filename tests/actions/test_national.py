@@ -192,3 +192,12 @@ def test_a_formation_named_whole_with_its_option_letter(ask):
     messages, slots = ask("quel est le niveau du BTS cybersécurité, informatique et réseaux, électronique option B "
                           "électronique et réseaux ?", "ask_level")
     assert slots["subject"] == "FOR.8473" and "bac + 2" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("record,said", [
+    ("MET.167", "la fiche n'indique pas de niveau de diplôme minimum (« autre formation »)"),
+    ("MET.689", "on peut commencer après la 3e (fin du collège)"),
+])
+def test_access_levels_that_are_no_diploma_read_as_sentences(ask, record, said):
+    messages, _ = ask("il faut quel niveau ?", "ask_level", slots={"subject": record, "metier_id": record})
+    assert said in messages[0]["text"] and "minimum est autre" not in messages[0]["text"]
