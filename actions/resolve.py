@@ -100,10 +100,20 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
                 return _from_link(scanned, scanned.span)
             return mention
         best = best or mention
+    def better(scanned: LinkResult) -> bool:
+        """A name the sentence holds beats what the entities named: found, or several records where the
+        entities named nothing, or named more records with fewer words (« technicienne » → 148 fiches, where
+        the sentence says « technicienne de laboratoire »)."""
+        if scanned.status == FOUND:
+            return True
+        return scanned.status == AMBIGUOUS and (
+            best is None or (best.status == AMBIGUOUS and best.text and _longer(scanned, best.text)
+                             and len(scanned.candidates) < best.total))
+
     scanned = _link(lambda wanted: linker.find_in_sentence(message, wanted), types)
-    if not (scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None)):
+    if not better(scanned):
         scanned = linker.find_in_sentence(message)
-    if scanned.status == FOUND or (scanned.status == AMBIGUOUS and best is None):
+    if better(scanned):
         return _from_link(scanned, scanned.span or message)
     if best is None and residual_unknown:
         residual = kb.linker.content_words(message)

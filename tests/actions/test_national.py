@@ -201,3 +201,11 @@ def test_a_formation_named_whole_with_its_option_letter(ask):
 def test_access_levels_that_are_no_diploma_read_as_sentences(ask, record, said):
     messages, _ = ask("il faut quel niveau ?", "ask_level", slots={"subject": record, "metier_id": record})
     assert said in messages[0]["text"] and "minimum est autre" not in messages[0]["text"]
+
+
+def test_the_sentence_names_more_than_a_generic_entity(ask):
+    """The NLU tags « technicienne » alone (148 fiches): the sentence's « technicienne de laboratoire » wins."""
+    messages, _ = ask("quelles études pour devenir technicienne de laboratoire ?", "ask_studies", job("technicienne"))
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "technicienne biologiste" in titles and len(titles) <= 5
+    assert "technicienne de laboratoire" in messages[0]["text"] and "148" not in messages[0]["text"]
