@@ -43,8 +43,8 @@ def test_faq_csv_row_with_too_many_cells_names_its_line(tmp_path):
         read_faq(write(tmp_path, "question;attendu\nbonjour;salut\nbonjour;salut;en trop;encore\n"))
 
 
-def test_faq_csv_empty_expected_names_its_line(tmp_path):
-    with pytest.raises(FaqError, match="ligne 2 : colonne « attendu » vide"):
+def test_faq_csv_row_with_nothing_to_check_names_its_line(tmp_path):
+    with pytest.raises(FaqError, match="ligne 2 : rien à vérifier : « attendu » est vide"):
         read_faq(write(tmp_path, "question,attendu\nbonjour,\n"))
 
 
