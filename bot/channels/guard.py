@@ -5,6 +5,8 @@
   overrides removed; \\n and \\t kept; NFC) and must not be empty once cleaned (400);
 - token buckets per sender and per client IP (429 with Retry-After), with bounded memory;
 - a turn without any bot message (action server down: Rasa stays silent) gets one friendly message;
+- a message holding several questions (bot/channels/questions.py) is answered question by question, as
+  successive turns of the same sender, the answers in order (see `Guard.run_turn`);
 - errors are small French JSON objects `{"error": "…"}`; the channels turn any exception into a 503.
 """
 
@@ -24,6 +26,9 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.questions import names_subject, play_order, split_questions
+from knowledge.conversation import Outcome
+
 ERRORS = {
     400: "Requête invalide : le corps doit être un objet JSON avec « sender » et « message ».",
     403: "Origine non autorisée pour cet assistant.",
@@ -33,6 +38,9 @@ ERRORS = {
 }
 TECHNICAL_HICCUP = "Je rencontre un petit souci technique, réessaie dans un instant."
 SILENT_COMMANDS = frozenset({"/restart", "/session_start"})  # Rasa answers these with no message at all
+FAILED = frozenset({"fallback", "clarify"})  # a question not understood, or not about anything known
+WAITING = frozenset({"ambiguous", "unknown"})  # the student must first say which record (buttons pending)
+PART = "question_part"  # user message metadata of a question split off a longer message (in the tracker)
 LOCAL_ADDRESSES = ("127.0.0.1", "::1")
 INVISIBLE = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF))
 
@@ -207,12 +215,97 @@ class Guard:
 
     async def run_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
                        sender_id: str, input_channel: str) -> list[dict[str, Any]]:
-        """The bot messages of one turn; one friendly message if Rasa stayed silent (actions down).
-        Raises on failure or after `response_timeout` seconds: the channel answers 503."""
+        """The bot messages of one message; one friendly message if Rasa stayed silent (actions down).
+        Raises on failure or after `response_timeout` seconds (for the whole message): the channel answers 503.
+
+        A message of several questions (`split_questions`) is played as successive turns of the sender, each
+        part's text as the student wrote it, the whole message and the part's rank in the user event's
+        metadata (`question_part`); the answers come back in the order asked, though the part naming the
+        subject is played first (« le code rome et le salaire d'un community manager ? »: `play_order`).
+        - A part answered exactly like an earlier one is not repeated.
+        - A part not understood (fallback, « de quoi parles-tu ? ») is left out when another part was answered.
+          If it named a subject, the parts after it that name none are not played (they would be answered
+          about an earlier subject); if it was the first part, the message is played whole instead (rank 0),
+          as before splitting: its answer if it has one, else « reformule » once.
+        - A part that asks the student to choose (several records, or an unknown name) ends the message: its
+          buttons stay the last thing said, with a note of the questions left to ask again."""
         self.limit_sender(sender_id)
-        collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, sender_id, input_channel=input_channel)
-        await asyncio.wait_for(on_new_message(message), timeout=self.limits.response_timeout)
-        if not collector.messages and text.split("{", 1)[0].strip() not in SILENT_COMMANDS:
-            return [{"recipient_id": sender_id, "text": TECHNICAL_HICCUP}]
-        return collector.messages
+        parts = split_questions(text)
+        return await asyncio.wait_for(self._play(on_new_message, parts, text, sender_id, input_channel),
+                                      timeout=self.limits.response_timeout)
+
+    async def _play(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], parts: list[str], text: str,
+                    sender_id: str, input_channel: str) -> list[dict[str, Any]]:
+        async def say(part: str, rank: int) -> tuple[list[dict[str, Any]], set[str]]:
+            """The bot messages of one turn and the kinds of answer they are (knowledge/conversation.py)."""
+            collector = OutcomeCollector()
+            metadata = ({PART: {"part": rank, "parts": len(parts), "message": text}}
+                        if len(parts) > 1 else None)
+            await on_new_message(UserMessage(part, collector, sender_id, input_channel=input_channel,
+                                             metadata=metadata))
+            return collector.messages, {o.kind for o in collector.outcomes if o is not None}
+
+        answers: dict[int, list[dict[str, Any]]] = {}  # the messages of each part answered, by written rank
+        failed: list[list[dict[str, Any]]] = []
+        last: list[dict[str, Any]] = []  # said after the answers: a note, the technical hiccup
+        lost = False  # a part named a subject the assistant did not get: a follow-up would be about another one
+        order = play_order(parts)
+        for step, index in enumerate(order):
+            part = parts[index]
+            if lost and not names_subject(part):
+                continue
+            messages, kinds = await say(part, index + 1)
+            if not messages:
+                if part.split("{", 1)[0].strip() in SILENT_COMMANDS:
+                    continue
+                last.append({"recipient_id": sender_id, "text": TECHNICAL_HICCUP})
+                break  # the action server is down: the other questions would fail the same way
+            if failure(kinds):
+                failed.append(messages)
+                lost = lost or names_subject(part)
+                if step == 0 and lost and len(parts) > 1:
+                    # The question that names the subject was not understood: the message is played whole, as
+                    # it was before being split (« directeur artistique : études, salaire, code ROME ? » then
+                    # gets at least one answer).
+                    whole, kinds = await say(text, 0)
+                    return whole if whole and not failure(kinds) else messages
+                continue
+            lost = False
+            answers[index] = messages
+            if kinds & WAITING and step + 1 < len(order):
+                left = [parts[i] for i in sorted(order[step + 1:])]
+                last.append({"recipient_id": sender_id, "text": ask_again(left)})
+                break
+        said: list[list[dict[str, Any]]] = []
+        for index in sorted(answers):  # in the order the student asked
+            if answers[index] not in said:
+                said.append(answers[index])
+        if not said and failed and not last:
+            said.append(failed[0])
+        return [message for messages in said for message in messages] + last
+
+
+def failure(kinds: set[str]) -> bool:
+    """A turn whose every answer says it was not understood, or not about anything known."""
+    return bool(kinds) and kinds <= FAILED
+
+
+class OutcomeCollector(CollectingOutputChannel):
+    """Collects the bot messages like Rasa's collector, and the outcome each carries in its metadata (the kind
+    of answer the actions wrote for the staff reports; never sent to the client)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: list[Optional[Outcome]] = []
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.outcomes.append(Outcome.read(message))
+        await super().send_response(recipient_id, message)
+
+
+def ask_again(questions: list[str]) -> str:
+    """The note after a choice asked in the middle of a message: the questions it did not reach yet."""
+    quoted = ", ".join(f"« {q} »" for q in questions)
+    if len(questions) == 1:
+        return f"Dis-moi d'abord de quelle fiche tu parles, puis repose-moi ta question {quoted}."
+    return f"Dis-moi d'abord de quelle fiche tu parles, puis repose-moi tes autres questions : {quoted}."
