@@ -1,6 +1,6 @@
 """`orientation bench stack`: the whole assistant measured against a bare Rasa bot, in one run (not a test).
 
-One command, about 16 minutes on a quiet 2-core machine (`make bench` adds the linker and catalogue benches):
+One command, about 15 minutes on a quiet 2-core machine (`make bench` adds the linker and catalogue benches):
 
 1. full training, timed: our project (`rasa train --force`, empty cache) into build/bench/models/, and the
    baseline: a bare Rasa bot generated into build/bench/baseline/ from our domain's intents (plus any intent
@@ -14,15 +14,19 @@ One command, about 16 minutes on a quiet 2-core machine (`make bench` adds the l
    per second per level, then the RSS of every process of the bot (children included);
 3. the cost of the national data (issue 15, part 7): our stack, with the SAME model, also runs on a store of
    the five source documents alone (build/bench/knowledge-documents.sqlite, built from the manifest's
-   documents without its `import:` entries; rebuilt only when they changed), between the baseline and the
-   national run. Both runs follow the same steps up to the comparison: cold start, RSS, the warm-up pass
-   (every FAQ conversation, each answer judged against the row's `attendu`/`interdit` as `orientation faq
-   check` does), 1 conversation for N seconds, RSS. Fairness: most national questions cannot be answered
-   on the documents alone (a « Je ne connais pas » costs less than an answer), so that 1-conversation level
-   plays, on both bases, only the questions the documents-only base answers as the FAQ expects: FAQ
-   conversations with follow-ups kept whole when all their turns pass, other passing questions grouped 4 at
-   a time (how many of them the national base answers as expected is reported too). The national run then
-   goes on with the levels of step 2 on all the conversations;
+   documents without its `import:` entries; rebuilt only when they changed). Both stacks go through the
+   same steps: cold start and RSS, a warm-up pass over every FAQ conversation with each answer judged
+   against its row's `attendu`/`interdit` as `orientation faq check` does, 1 conversation, RSS. The
+   documents-only stack starts first and stays up, idle, while the national one (the run of step 2)
+   starts and warms up; then the 1-conversation pass plays both in turn, 2 × N seconds: each conversation
+   on one stack then on the other (who goes first alternates), one message at a time, so each stack
+   answers exactly as at 1 conversation, both get the same messages and the load of a shared machine falls
+   on both alike. Fairness: most national questions cannot be answered on the documents alone (a « Je ne
+   connais pas » costs less than an answer), so this pass plays only the questions the documents-only base
+   answers as the FAQ expects (FAQ conversations with follow-ups kept whole when all their turns pass,
+   other passing questions grouped 4 at a time; how many the national base answers as expected is
+   reported too). The documents-only stack then stops and the national one goes on with the levels of
+   step 2 on all the conversations;
 4. a profile of our stack, one message at a time: NLU alone (`/model/parse`), the action server alone (the
    request Rasa sends it, replayed), the rest (policies, tracker store, channel) by difference; and what
    the cold start is made of (imports, model unpacking, spaCy, DIET build + warm-up, first inference);
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -522,6 +527,32 @@ def level_figures(conversations: int, latencies_ms: Sequence[float], errors: dic
     }
 
 
+async def _ask(session: Any, url: str, sender: str, text: str, timings: list[float], errors: Counter) -> float:
+    """One message: its latency (ms) into `timings` when well answered, else the error counted. Returns the
+    seconds it took."""
+    import aiohttp
+
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": text}) as response:
+            body = await response.read()
+            status = response.status
+        elapsed = (time.perf_counter() - start) * 1000
+        if status != 200:
+            errors[f"HTTP {status}"] += 1
+        elif not good_answer(json.loads(body)):
+            errors["réponse vide ou incident technique"] += 1
+        else:
+            timings.append(elapsed)
+    except asyncio.TimeoutError:
+        errors["délai dépassé"] += 1
+    except aiohttp.ClientError as error:
+        errors[type(error).__name__] += 1
+    except ValueError:
+        errors["JSON invalide"] += 1
+    return time.perf_counter() - start
+
+
 async def _play(url: str, scripts: Sequence[Sequence[str]], conversations: int, seconds: float, run: str,
                 timings: list[float], errors: Counter) -> None:
     import aiohttp
@@ -538,24 +569,7 @@ async def _play(url: str, scripts: Sequence[Sequence[str]], conversations: int, 
             for text in script:
                 if time.monotonic() >= deadline:
                     return
-                start = time.perf_counter()
-                try:
-                    async with session.post(url, json={"sender": sender, "message": text}) as response:
-                        body = await response.read()
-                        status = response.status
-                    elapsed = (time.perf_counter() - start) * 1000
-                    if status != 200:
-                        errors[f"HTTP {status}"] += 1
-                    elif not good_answer(json.loads(body)):
-                        errors["réponse vide ou incident technique"] += 1
-                    else:
-                        timings.append(elapsed)
-                except asyncio.TimeoutError:
-                    errors["délai dépassé"] += 1
-                except aiohttp.ClientError as error:
-                    errors[type(error).__name__] += 1
-                except ValueError:
-                    errors["JSON invalide"] += 1
+                await _ask(session, url, sender, text, timings, errors)
 
     async with aiohttp.ClientSession(timeout=timeout,
                                      connector=aiohttp.TCPConnector(limit=conversations)) as session:
@@ -575,6 +589,58 @@ def run_level(url: str, scripts: Sequence[Sequence[str]], conversations: int, se
     elapsed = time.monotonic() - start
     cpu = cpu_seconds(pid) - cpu if pid and cpu is not None else None
     return level_figures(conversations, timings, errors, elapsed, cpu)
+
+
+def paired_order(bots: int, round_number: int) -> list[int]:
+    """Which bot plays first in a round of the paired pass: in turn."""
+    order = list(range(bots))
+    shift = round_number % bots
+    return order[shift:] + order[:shift]
+
+
+async def _play_paired(urls: Sequence[str], scripts: Sequence[Sequence[str]], seconds: float, run: str,
+                       timings: list[list[float]], errors: list[Counter], busy: list[float]) -> None:
+    import aiohttp
+
+    deadline = time.monotonic() + seconds
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    sessions = [aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=1)) for _ in urls]
+    try:
+        played = 0
+        while time.monotonic() < deadline:  # whole rounds: every bot gets the same messages
+            script = scripts[played % len(scripts)]
+            for index in paired_order(len(urls), played):
+                sender = f"banc-{run}-{index}-{played}"
+                for text in script:
+                    busy[index] += await _ask(sessions[index], urls[index], sender, text, timings[index], errors[index])
+            played += 1
+    finally:
+        for session in sessions:
+            await session.close()
+
+
+def run_paired_level(bots: Sequence[Bot], scripts: Sequence[Sequence[str]], seconds: float) -> list[dict[str, Any]]:
+    """1 conversation at a time for `seconds` over several bots running side by side, in turn: each script is
+    played on every bot (in a new conversation each), the first bot of each round in turn. Each bot answers
+    one message at a time, as at 1 conversation, and the load of a shared machine falls on all alike. Each
+    bot's figures (its `seconds`: the time spent waiting for its answers; its CPU time)."""
+    for bot in bots:
+        check_loopback(bot.url)
+    timings: list[list[float]] = [[] for _ in bots]
+    errors: list[Counter] = [Counter() for _ in bots]
+    busy = [0.0 for _ in bots]
+    pids = [bot.proc.pid if bot.proc else None for bot in bots]
+    cpu = [cpu_seconds(pid) if pid else None for pid in pids]
+    start = time.monotonic()
+    asyncio.run(_play_paired([bot.url for bot in bots], scripts, seconds, secrets.token_hex(3), timings, errors, busy))
+    elapsed = time.monotonic() - start
+    out = []
+    for index, pid in enumerate(pids):
+        used = cpu_seconds(pid) - cpu[index] if pid and cpu[index] is not None else None
+        figures = level_figures(1, timings[index], errors[index], busy[index], used)
+        figures.update(paired=[bot.name for bot in bots], pass_seconds=round(elapsed, 2))
+        out.append(figures)
+    return out
 
 
 def warm_up(url: str, scripts: Sequence[Sequence[str]]) -> list[list[Any]]:
@@ -863,12 +929,12 @@ def documents_lines(document: dict) -> list[str]:
     on_questions = national.get("documents_questions") or {}
     comparison = document.get("comparison") or {}
     knowledge = document.get("knowledge") or {}
-    lines = ["", "Base nationale contre documents seuls (même modèle, même exécution), à 1 conversation sur les "
-             "questions de la FAQ",
+    lines = ["", "Base nationale contre documents seuls (même modèle, même exécution ; à 1 conversation, les deux "
+             "piles en alternance, sur les questions de la FAQ",
              f"répondues comme attendu sur les documents seuls : {_fmt(comparison.get('answered_on_documents'))} "
              f"sur {_fmt(comparison.get('questions'))}, dont {_fmt(comparison.get('also_answered_on_national'))} "
              f"aussi sur la base nationale ({_fmt(comparison.get('scripts'))} conversations, "
-             f"{_fmt(comparison.get('messages'))} messages) :"]
+             f"{_fmt(comparison.get('messages'))} messages)) :"]
     if _get(knowledge, "national", "current") is False:
         lines.append(f"  attention : {_get(knowledge, 'national', 'store')} n'est pas à jour (make kb)")
     if alone.get("error"):
@@ -1050,16 +1116,17 @@ def answered_figures(scripts: Sequence[Script], verdicts: Sequence[Sequence[bool
             "not_passed": [turn.question for turn, ok in turns if not ok]}
 
 
-def compare_documents(document: dict, faq: Sequence[Script], model: Path, stack_env: dict[str, str],
-                      seconds: float, folder: Path, logs: Path,
-                      say: Callable[[str], None]) -> tuple[list[Script], list[list[bool]]]:
-    """The documents-only run (step 3 of the module's docstring): its figures into document["documents"],
-    the stores into document["knowledge"], the conversations both runs play at 1 conversation into
-    document["comparison"]. Returns those conversations and the documents-only verdicts of the FAQ's
-    (nothing when the run failed: the error is in document["documents"])."""
-    scripts = [script.questions for script in faq]
+def start_documents(document: dict, faq: Sequence[Script], model: Path, stack_env: dict[str, str], folder: Path,
+                    logs: Path, stack: contextlib.ExitStack,
+                    say: Callable[[str], None]) -> tuple[Optional[Bot], list[Script], list[list[bool]]]:
+    """The documents-only run up to its 1-conversation pass (step 3 of the module's docstring): the store built,
+    the bot started (cold start, RSS) and warmed up, its answers judged. Figures into document["documents"],
+    the stores into document["knowledge"], the conversations both runs are to play into
+    document["comparison"]. Returns the running bot (stopped by `stack`), those conversations and the
+    documents-only verdicts of the FAQ; no bot when it failed (the error is in document["documents"])."""
     from knowledge.build import store_is_current
 
+    scripts = [script.questions for script in faq]
     national = national_store(stack_env)
     document["knowledge"] = {"national": {**store_info(national), "current": store_is_current(national)}}
     if not document["knowledge"]["national"]["current"]:
@@ -1069,33 +1136,30 @@ def compare_documents(document: dict, faq: Sequence[Script], model: Path, stack_
         store, built = documents_store(folder)
         document["knowledge"]["documents"] = {**store_info(store), "built": built}
         say(f"  {store} ({'construite' if built else 'à jour'})")
-        with tempfile.TemporaryDirectory(prefix="bench-documents-", dir=folder) as workdir:
-            bot = Assistant(Path(workdir), model, {**stack_env, "ORIENTATION_KB": str(store)})
-            bot.name, bot.log = "documents seuls", logs / "documents-run.log"
-            try:
-                figures, answers = start_and_warm_up(bot, scripts, say)
-                verdicts = judge_scripts(faq, answers)
-                figures["answered_as_expected"] = answered_figures(faq, verdicts)
-                compared = comparison_scripts(faq, verdicts)
-                if compared:
-                    run_levels(bot, [s.questions for s in compared], [1], seconds, figures, say)
-                document["documents"] = figures
-            finally:
-                bot.stop()
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-documents-", dir=folder)))
+        bot = Assistant(workdir, model, {**stack_env, "ORIENTATION_KB": str(store)})
+        bot.name, bot.log = "documents seuls", logs / "documents-run.log"
+        stack.callback(bot.stop)
+        figures, answers = start_and_warm_up(bot, scripts, say)
     except Exception as error:  # the rest of the run stands: the three targets are then not met
         say(f"[documents seuls] en échec : {error}")
         document["documents"] = {"error": f"{type(error).__name__}: {error}"[:1000]}
-        return [], []
+        return None, [], []
+    verdicts = judge_scripts(faq, answers)
+    figures["answered_as_expected"] = answered_figures(faq, verdicts)
+    document["documents"] = figures
+    compared = comparison_scripts(faq, verdicts)
     document["comparison"] = {
         "rule": "questions de la FAQ répondues comme attendu (attendu/interdit) sur la base des documents seuls : "
-                "conversations à relances gardées entières, autres questions par 4",
+                "conversations à relances gardées entières, autres questions par 4 ; jouées à 1 conversation "
+                "sur les deux piles démarrées côte à côte, en alternance",
         "scripts": len(compared), "messages": messages_of([s.questions for s in compared]),
         "questions": figures["answered_as_expected"]["questions"],
         "answered_on_documents": figures["answered_as_expected"]["passed"],
         "also_answered_on_national": None,
         "conversations": [list(s.questions) for s in compared],
     }
-    return compared, verdicts
+    return bot, compared, verdicts
 
 
 def run_bench(args: argparse.Namespace, stack_env: dict[str, str], say: Callable[[str], None] = print) -> dict:
@@ -1133,29 +1197,32 @@ def run_bench(args: argparse.Namespace, stack_env: dict[str, str], say: Callable
         finally:
             bot.stop()
 
-    compared, alone = (compare_documents(document, faq, model, stack_env, args.seconds, folder, logs, say)
-                       if documents else ([], []))
-
-    with tempfile.TemporaryDirectory(prefix="bench-assistant-", dir=folder) as workdir:
-        ours = Assistant(Path(workdir), model, stack_env)
+    with contextlib.ExitStack() as stack:
+        alone, compared, alone_verdicts = (start_documents(document, faq, model, stack_env, folder, logs, stack, say)
+                                           if documents else (None, [], []))
+        ours = Assistant(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-assistant-", dir=folder))),
+                         model, stack_env)
         ours.log = logs / "assistant-run.log"
-        try:
-            figures, answers = start_and_warm_up(ours, scripts, say)
-            verdicts = judge_scripts(faq, answers)
-            figures["answered_as_expected"] = answered_figures(faq, verdicts)
-            if compared:  # the documents' questions first: the same steps as the documents-only run
-                on_questions = run_levels(ours, [s.questions for s in compared], [1], args.seconds, {}, say)
-                figures["documents_questions"] = on_questions
-            if document.get("comparison"):
-                document["comparison"]["also_answered_on_national"] = sum(
-                    ok for v_alone, v_national in zip(alone, verdicts)
-                    for was, ok in zip(v_alone, v_national) if was)
-            document["assistant"] = run_levels(ours, scripts, args.levels, args.seconds, figures, say)
-            if args.profile:
-                say("[assistant] profil d'un message…")
-                document["profile"] = {"turns": profile_turns(ours, scripts)}
-        finally:
-            ours.stop()
+        stack.callback(ours.stop)
+        figures, answers = start_and_warm_up(ours, scripts, say)
+        verdicts = judge_scripts(faq, answers)
+        figures["answered_as_expected"] = answered_figures(faq, verdicts)
+        if alone is not None and compared:  # same steps as the documents-only run so far: now both, in turn
+            say(f"[{alone.name} | {ours.name}] 1 conversation, en alternance, pendant {2 * args.seconds:.0f} s…")
+            level_alone, level_national = run_paired_level([alone, ours], [s.questions for s in compared],
+                                                           2 * args.seconds)
+            document["documents"]["levels"]["1"] = level_alone
+            document["documents"]["memory"] = alone.memory()
+            figures["documents_questions"] = {"levels": {"1": level_national}, "memory": ours.memory()}
+        if alone is not None:
+            alone.stop()
+            document["comparison"]["also_answered_on_national"] = sum(
+                ok for v_alone, v_national in zip(alone_verdicts, verdicts) for was, ok in zip(v_alone, v_national)
+                if was)
+        document["assistant"] = run_levels(ours, scripts, args.levels, args.seconds, figures, say)
+        if args.profile:
+            say("[assistant] profil d'un message…")
+            document["profile"] = {"turns": profile_turns(ours, scripts)}
     if args.profile:
         say("Profil du démarrage à froid de Rasa…")
         try:

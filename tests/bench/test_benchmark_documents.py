@@ -189,3 +189,54 @@ def test_the_table_shows_both_bases_side_by_side() -> None:
     stale = _document(_national(32.0, 1040.0), _bot(30.0, 900.0, 18.5))
     stale["knowledge"]["national"]["current"] = False
     assert "n'est pas à jour" in render_table(stale)
+
+
+def test_the_paired_pass_gives_both_stacks_the_same_messages_in_turn() -> None:
+    """Two in-process HTTP answerers on loopback stand for the two stacks (no server process)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from types import SimpleNamespace
+
+    from bench.benchmark import paired_order, run_paired_level
+
+    assert [paired_order(2, n) for n in range(3)] == [[0, 1], [1, 0], [0, 1]]
+    assert paired_order(3, 4) == [1, 2, 0]
+    heard: list[tuple[str, str, str]] = []
+
+    def answerer(name: str) -> ThreadingHTTPServer:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                heard.append((name, body["sender"].rsplit("-", 2)[-1], body["message"]))
+                reply = json.dumps([{"recipient_id": body["sender"], "text": "ok"}]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    servers = [answerer("documents"), answerer("nationale")]
+    try:
+        bots = [SimpleNamespace(name=name, proc=None,
+                                url=f"http://127.0.0.1:{server.server_address[1]}/webhooks/rest/webhook")
+                for name, server in zip(("documents", "nationale"), servers)]
+        alone, national = run_paired_level(bots, [("a", "b"), ("c",)], 0.3)  # type: ignore[arg-type]
+    finally:
+        for server in servers:
+            server.shutdown()
+    names = ("documents", "nationale")
+    scripts = [("a", "b"), ("c",)]
+    expected = [(names[index], str(number), text) for number in range(100)
+                for index in paired_order(2, number) for text in scripts[number % 2]]
+    assert len(heard) >= 6 and heard == expected[:len(heard)]  # each conversation on both, who goes first in turn
+    assert alone["answers"] == national["answers"] == len(heard) // 2  # whole rounds: the same messages
+    assert alone["error_count"] == national["error_count"] == 0
+    assert alone["paired"] == national["paired"] == ["documents", "nationale"] and alone["cpu_s"] is None
+    assert 0 < alone["seconds"] < alone["pass_seconds"]  # its own share of the pass
