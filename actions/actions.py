@@ -9,12 +9,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from knowledge.normalize import fold
+
 from .compose import Answer
 from .config import knowledge_base, settings
 from .record_types import type_of_entity
-from .resolve import find_mention
-from .routing import is_question, types_for
-from .turn import Reply, answer_without_record, go_on, pick_record, route_and_compose, settle_choice, understand
+from .resolve import FOUND, alone, find_mention
+from .routing import DESCRIBE, is_question, types_for
+from .turn import (Reply, answer_without_record, go_on, name_alone, pick_record, route_and_compose, settle_choice,
+                   understand)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,14 @@ RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous sub
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     for message in answer.messages():
         dispatcher.utter_message(**message)
+
+
+def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
+    """Whether the latest message is only a name of the base (one record, or several when not `found_only`),
+    whatever the NLU made of it: ActionAnswer presents it (or asks which one)."""
+    message = tracker.latest_message or {}
+    said = alone(knowledge_base(), message.get("text") or "", message.get("entities") or [])
+    return said is not None and (said.mention.status == FOUND or not found_only)
 
 
 class ActionAnswer(Action):
@@ -42,8 +53,10 @@ class ActionAnswer(Action):
         """Answer the latest message as the question `intent` (`rescued`: the NLU was unsure)."""
         kb = knowledge_base()
         turn = understand(tracker, intent, rescued)
-        reply: Reply = (go_on(kb, turn) or settle_choice(kb, turn) or answer_without_record(kb, turn)
-                        or pick_record(kb, turn) or route_and_compose(kb, turn))
+        reply: Reply = (go_on(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
+                        or answer_without_record(kb, turn) or pick_record(kb, turn) or route_and_compose(kb, turn))
+        if is_question(turn.intent) and not reply.answer.question:
+            reply.answer.question = turn.intent
         say(dispatcher, reply.answer)
         return turn.events + reply.events
 
@@ -55,6 +68,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if names_alone(tracker):
+            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
         rescued = self._rescue(tracker)
         if rescued:
             return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=not tracker.get_slot("subject"))
@@ -93,11 +108,27 @@ class ActionFallback(Action):
         return intent if has_context and float(ranking[0].get("confidence") or 0) >= RESCUE_FOLLOW_UP else None
 
 
+class ActionOutOfScope(Action):
+    """Said for a message the NLU finds off topic, unless it is only a name (« plombier ? »): that fiche."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if names_alone(tracker):
+            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
+        dispatcher.utter_message(text="Je ne peux t'aider que sur l'orientation : métiers, études et certifications. "
+                                      "Pose-moi une question sur ces sujets !")
+        return []
+
+
 class ActionCounsellor(Action):
     def name(self) -> str:
         return "action_counsellor"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if names_alone(tracker, found_only=True) and "conseil" not in fold((tracker.latest_message or {}).get("text") or ""):
+            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)  # a job typed alone, not a request
         say(dispatcher, Answer(text=f"Pour parler à une personne, contacte {settings().counsellor}.",
                                              kind="counsellor"))
         return [SlotSet("failures", 0.0)]

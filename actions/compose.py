@@ -11,11 +11,15 @@ from typing import Iterable, Optional
 
 from knowledge.conversation import Outcome
 from knowledge.grammar import feminize
-from knowledge.model import Metier, Record
+from knowledge.model import CentreInteret, Certification, Formation, Metier, Record, Secteur
+from knowledge.normalize import fold
 
 MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 PHONE = 700  # characters of one message that still read well on a phone
 PREFIXES = ("Sources : ", "Source : ")
+# The bot message's metadata key (beside the outcome's) naming the question answered: the next turn reads it
+# back from the tracker's events (« non, je parlais du titre 360 » asks it again about that record).
+QUESTION_KEY = "answer_question"
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Answer:
     options: list[str] = field(default_factory=list)  # ids of the records listed, offered as buttons
     second: str = ""  # the rest of an answer too long for one phone screen: a second message
     first_source: str = ""  # the first message's own source line, when it uses fewer sources than the second
+    question: str = ""  # the kind of question answered (an intent): what a correction asks again
 
     def message(self) -> dict:
         """The dispatcher kwargs: text with its source line, buttons, and the answer's outcome.
@@ -40,15 +45,18 @@ class Answer:
         text = (self.text.replace("\n\n", "\n") + (f"\nEn savoir plus : {self.link}" if self.link else "")
                 + (f"\n{self.source}" if self.source else ""))
         return {"text": text, "buttons": self.buttons or None,
-                **Outcome(self.kind, self.record_id, self.source).metadata()}
+                **Outcome(self.kind, self.record_id, self.source).metadata(),
+                **({QUESTION_KEY: self.question} if self.question else {})}
 
     def messages(self) -> list[dict]:
         """One message, or two when the answer has a `second` part: each with the source, the link and the
         buttons with the last one."""
         if not self.second:
             return [self.message()]
-        first = Answer(self.text, record_id=self.record_id, source=self.first_source or self.source, kind=self.kind)
-        rest = Answer(self.second, self.buttons, self.record_id, self.source, self.kind, self.link)
+        first = Answer(self.text, record_id=self.record_id, source=self.first_source or self.source, kind=self.kind,
+                       question=self.question)
+        rest = Answer(self.second, self.buttons, self.record_id, self.source, self.kind, self.link,
+                      question=self.question)
         return [first.message(), rest.message()]
 
     def footer(self) -> int:
@@ -160,8 +168,17 @@ def short_title(title: str, others: list[str], limit: int = BUTTON_TITLE) -> str
     return f"{head} … {tail}"
 
 
+KINDS_SAID = {Metier.TYPE: "métier", Certification.TYPE: "certification", Formation.TYPE: "formation",
+              Secteur.TYPE: "secteur", CentreInteret.TYPE: "centre d'intérêt"}
+
+
 def choice_buttons(records: list[Record], gender: str = "") -> list[dict]:
+    """One button per record; records of different kinds with the same title say their kind (« directeur
+    artistique (métier) », « Directeur artistique (formation) »)."""
     titles = [title_of(r, gender) for r in records]
+    plain = [fold(title_of(r)) for r in records]  # a job's title compared in one gender
+    kinds = [{other.type for other, said in zip(records, plain) if said == own} for own in plain]
+    titles = [f"{t} ({KINDS_SAID.get(r.type, r.type)})" if len(k) > 1 else t for t, r, k in zip(titles, records, kinds)]
     return [{"title": short_title(t, titles), "payload": choice_payload(r.id)} for t, r in zip(titles, records)]
 
 

@@ -26,6 +26,8 @@ class RecordType:
     slot: Optional[str]  # the slot remembering the latest one talked about
     ask: str  # how to ask which one; « {exemple} » is a record of this type
     present: Handler  # what to say about one when the question does not apply to its type
+    # what can be asked next once one is presented: (button title, question intent), shown when the base holds it
+    follow_ups: tuple[tuple[str, str], ...] = ()
 
     def ask_which(self, kb: KnowledgeBase) -> str:
         ids = kb.ids(self.name)
@@ -33,11 +35,19 @@ class RecordType:
 
 
 RECORD_TYPES = (
-    RecordType(METIER, "job", "metier_id", "un métier (par exemple « {exemple} »)", metier.description),
+    RecordType(METIER, "job", "metier_id", "un métier (par exemple « {exemple} »)", metier.description,
+               (("Quelles études ?", "ask_studies"), ("Quel salaire ?", "ask_salary"),
+                ("Quelles qualités ?", "ask_profile"), ("Conditions de travail", "ask_working_conditions"),
+                ("Métiers proches", "ask_jobs"))),
     RecordType(CERTIFICATION, "certification", "certification_id", "une certification (son nom ou son numéro RNCP)",
-               certification.overview),
-    RecordType(SECTEUR, "sector", "secteur_id", "un secteur", secteur.sector_overview),
-    RecordType(FORMATION, "formation", None, "une formation", formation.overview),
+               certification.overview,
+               (("Qui la délivre ?", "ask_certifier"), ("Quels métiers ?", "ask_jobs"),
+                ("Quelles compétences ?", "ask_profile"), ("Taux d'insertion", "ask_insertion_stats"),
+                ("Quel niveau ?", "ask_level"))),
+    RecordType(SECTEUR, "sector", "secteur_id", "un secteur", secteur.sector_overview,
+               (("Quels métiers ?", "ask_jobs"), ("Com interne ou externe ?", "ask_internal_external_communication"))),
+    RecordType(FORMATION, "formation", None, "une formation", formation.overview,
+               (("Niveau et accès", "ask_level"), ("Quels métiers ?", "ask_jobs"), ("Et après ?", "ask_studies"))),
     RecordType(INTERET, "interest", None, "un centre d'intérêt", secteur.jobs_for_interest),
 )
 BY_NAME = {t.name: t for t in RECORD_TYPES}

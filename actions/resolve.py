@@ -11,7 +11,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
 from knowledge.normalize import fold, normalize
 
-from .record_types import CHOICE_ENTITY, METIER, type_of_entity
+from .record_types import BY_NAME, CHOICE_ENTITY, METIER, type_of_entity
 
 ORDINALS = {
     0: r"premi(?:er|ere)|1(?:er|ere|e)?|un|une",
@@ -33,6 +33,7 @@ class Mention:
     gender: str = ""
     suggestions: list[str] = field(default_factory=list)
     total: int = 0  # ambiguous: how many records the mention fits (more than `record_ids` when `more`)
+    score: float = 0.0  # how well the likeliest record's name matches (100: exactly)
 
     @property
     def record_id(self) -> Optional[str]:
@@ -48,7 +49,8 @@ def _from_link(result: LinkResult, text: str) -> Mention:
     ids = [c.id for c in result.candidates]
     if result.status == UNKNOWN:
         return Mention(UNKNOWN, [], text, result.gender, suggestions=ids)
-    return Mention(result.status, ids, text, result.gender, total=max(result.total, len(ids)))
+    return Mention(result.status, ids, text, result.gender, total=max(result.total, len(ids)),
+                   score=result.best.score if result.best else 0.0)
 
 
 def _longer(scanned: LinkResult, value: str) -> bool:
@@ -120,6 +122,86 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         if 0 < len(residual) <= 5:
             return Mention(UNKNOWN, [], " ".join(residual))
     return best or Mention("none")
+
+
+# A message that is only a name (« chef de publicité », « et le titre 360 ? », « non, je parlais du cross-média »):
+# the words it may hold besides the name (folded). A question word, a greeting or a thank-you makes it no name alone.
+ALONE_WORDS = frozenset("""et le la les l un une des du de d au aux a en pour sur ce c ca cela est celui celle ceux
+    celles alors ah oh euh bah ben bon hum hmm hein ok okay donc sinon enfin finalement fait attends svp stp moi m dis
+    metier titre certification rncp numero formation diplome fiche secteur""".split())
+DESCRIBE_WORDS = frozenset("quoi qu que presente parle infos info information informations".split())  # « c'est quoi X »
+AGAIN_WORDS = frozenset(  # corrections
+    "non nan plutot parlais voulais dire pensais pardon oups mais pas je j me suis trompe trompee".split())
+PRESENT, DESCRIBE_IT, AGAIN = "present", "describe", "again"
+ALONE_SCORE = 86  # a name alone must match this well: « stage » is no « sage-femme », « argent » no « agent »
+
+
+@dataclass
+class Alone:
+    """A message that names a record and says nothing else about it."""
+
+    mention: Mention  # found or ambiguous
+    mode: str  # PRESENT: the name alone; DESCRIBE_IT: « c'est quoi X ? »; AGAIN: « non, plutôt X », « et X ? »
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def alone(kb: KnowledgeBase, message: str, entities: list[dict]) -> Optional[Alone]:
+    """The record(s) a message names when it is essentially that name: every word but the name's is a framing
+    word (articles, « et », « c'est quoi », a correction's « non, je parlais de », « plutôt »). None for a question
+    about the name (« combien gagne un plombier ? »), small talk (« bonjour », « merci », « oui »), a button
+    payload, or a word that only looks like names (« stage », « argent »). Every record type is considered, none
+    preferred: a name several records share asks which."""
+    words = _folded_words(message)
+    if message.lstrip().startswith("/") or not words or len(words) > 40 or not kb.linker.content_words(message):
+        return None
+    for extracted in (entities, []):  # the NLU's span may be a part of the name the message holds
+        mention = find_mention(kb, message, extracted, [])  # every type, none preferred
+        rest = _framing(words, mention)
+        if rest is not None:
+            break
+    else:
+        return None
+    known = [i for i in mention.record_ids if kb.linker.types.get(i) in BY_NAME]
+    if not known or (mention.status == FOUND and len(known) != len(mention.record_ids)):
+        return None  # a ROME label is no fiche to present
+    if mention.status == AMBIGUOUS and not _heads(kb, mention.text, known):
+        return None  # « communication interne » is a topic, not the start of a name
+    said = set(rest)
+    if said & (DESCRIBE_WORDS - {"parle"}) or ("parle" in said and not said & {"je", "j"}):
+        mode = DESCRIBE_IT
+    elif said & AGAIN_WORDS or (rest and rest[0] == "et"):
+        mode = AGAIN
+    else:
+        mode = PRESENT
+    if len(known) != len(mention.record_ids):
+        mention = Mention(mention.status, known, mention.text, mention.gender, total=mention.total,
+                          score=mention.score)
+    return Alone(mention, mode)
+
+
+def _heads(kb: KnowledgeBase, said: str, ids: list[str]) -> bool:
+    """Whether several records' names start with what was said (« technicien », « chargée de communication »,
+    « BTS SIO »), as a generic or partial name does; an ordinal (« le deuxième ») is no name."""
+    tokens = normalize(said).tokens
+    if not tokens or (ordinal(said) is not None and len(tokens) == 1):
+        return False
+    linker = kb.linker
+    return any(linker.aliases[i].norm.split()[:1] == [tokens[0]]
+               for record in ids for i in linker.by_record.get(record, ()))
+
+
+def _framing(words: list[str], mention: Mention) -> Optional[list[str]]:
+    """The words of the message besides the name `mention` found, if they are all framing words."""
+    if mention.status not in (FOUND, AMBIGUOUS) or mention.score < ALONE_SCORE:
+        return None
+    rest = list(words)
+    for word in _folded_words(mention.text):
+        if word in rest:
+            rest.remove(word)
+    return rest if set(rest) <= ALONE_WORDS | DESCRIBE_WORDS | AGAIN_WORDS else None
 
 
 def ordinal(text: str) -> Optional[int]:

@@ -1,4 +1,5 @@
-"""One knowledge question, step by step: understand the turn → pick the record → route → compose.
+"""One knowledge question, step by step: understand the turn → a name alone (its fiche, or a correction) or a
+choice among the options offered → pick the record → route → compose.
 
 Each step either moves the turn on (a record chosen, the question settled) or ends it with a `Reply`:
 a choice that failed, a name the base does not know, several fiches to choose from, a fact it lacks."""
@@ -16,15 +17,17 @@ from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record
 
 from . import secteur
-from .compose import Answer, choice_buttons, citation, join_fr, of, title_of
+from .compose import QUESTION_KEY, Answer, choice_buttons, citation, join_fr, of, title_of
 from .config import settings
-from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, SECTEUR
-from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, choose, find_mention
-from .routing import DESCRIBE, about_certification_only, handler_for, is_question, types_for
+from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, METIER, SECTEUR
+from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, UNKNOWN, Alone, Mention, alone, choose, find_mention
+from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
 
 CHOOSE, AFFIRM, DENY, OVERVIEW, MORE = "choose_option", "affirm", "deny", "ask_bot_knowledge", "ask_more"
 NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go on with
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
+FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
+WHOLE_NAME = 95  # a name alone this close to another record's whole name is not a word of one of the options
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Turn:
     pending_intent: str
     record_id: Optional[str] = None
     start: int = 0  # the page of a list to answer with (« voir plus »)
+    present: bool = False  # the record's presentation, with buttons of what can be asked next
     events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
 
     @property
@@ -71,6 +75,7 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         if picked:
             keep = turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew
             turn.record_id, turn.intent = picked, (turn.intent if keep else turn.pending_intent)
+            turn.present = turn.intent == DESCRIBE
         turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
         if turn.intent == CHOOSE and not picked:
             return Reply(Answer(text="Je n'ai pas compris ton choix : clique sur une des propositions, "
@@ -82,9 +87,71 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if turn.intent in (AFFIRM, DENY):
         if turn.intent == AFFIRM and len(turn.pending) == 1:
             turn.record_id, turn.intent = turn.pending[0], turn.pending_intent or DESCRIBE
+            turn.present = turn.intent == DESCRIBE
         else:
             return Reply(Answer(text="D'accord ! Pose-moi ta question quand tu veux.", kind="clarify"))
     return None
+
+
+def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """A message that is only a name (« chef de publicité », « RNCP28684 », « technicien »), whatever the NLU
+    made of it: the fiche presented, with what can be asked next. A correction or a follow-up (« non, je
+    parlais du titre 360 », « plutôt le cross-média », « et le titre 360 ? ») and a name typed instead of pressing
+    one of the options offered get the question asked about that record instead. A name that fits several
+    records asks which (buttons), never picks one."""
+    if turn.record_id is not None or turn.intent == MORE:
+        return None
+    said = alone(kb, turn.text, turn.entities)
+    if said is None:
+        return None
+    picked = choose(kb, turn.text, turn.pending, turn.entities) if turn.pending else None
+    if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME):
+        return None  # one of the options offered (« plutôt le cross-média »): settle_choice takes it
+    question = _question_for(kb, said, turn)
+    turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
+    turn.pending, turn.pending_intent, turn.intent = [], "", question
+    mention = said.mention
+    if mention.status == AMBIGUOUS:
+        fitting = [i for i in mention.record_ids if kb.linker.types.get(i) in types_for(question)]
+        if question == DESCRIBE or mention.more or len(fitting) != 1:
+            return ask_which(kb, mention, turn)
+        mention = Mention(FOUND, fitting, mention.text, mention.gender)  # the one the question is about
+    turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+    turn.present = question == DESCRIBE
+    return None
+
+
+def _question_for(kb: KnowledgeBase, said: Alone, turn: Turn) -> str:
+    """What a name alone asks: the question of the options it replaces, or, for a correction, the question just
+    answered, when it applies to that record's type; else its presentation (« c'est quoi X ? » always)."""
+    if said.mode == DESCRIBE_IT:
+        return DESCRIBE
+    wanted = turn.pending_intent if turn.pending else ""
+    if said.mode == AGAIN:
+        wanted = wanted or previous_question(turn.tracker)
+    types = {kb.linker.types.get(i) for i in said.mention.record_ids}
+    fits = types & set(types_for(wanted)) or (
+        said.mode == AGAIN and about_certification_only(wanted) and METIER in types)  # that job's certification
+    return wanted if wanted and fits else DESCRIBE
+
+
+def previous_question(tracker: Tracker) -> str:
+    """The question the latest answer answered (an intent; "" if none): its bot message says so, else, in
+    conversations recorded before it did, the question intent of the student's previous message."""
+    current = True
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if current:
+                current = False
+                continue
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+            if is_question(intent):
+                return intent
+        elif event.get("event") == "bot" and not current:
+            question = (event.get("metadata") or {}).get(QUESTION_KEY) or ""
+            if is_question(question):
+                return question
+    return ""
 
 
 def _names_another(kb: KnowledgeBase, turn: Turn) -> bool:
@@ -156,7 +223,24 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
                             record_id=record.id, source=citation(record), kind="missing"))
     pages = turn.start and "start" in inspect.signature(handler).parameters
     result = handler(kb, record, turn.gender, start=turn.start) if pages else handler(kb, record, turn.gender)
-    return Reply(result, remember(record, turn.gender) + offer(kb, result, record, turn))
+    events = remember(record, turn.gender) + offer(kb, result, record, turn)
+    if turn.present and not result.buttons and result.kind == "answer":
+        result.buttons = follow_ups(kb, record, turn.gender)
+    return Reply(result, events)
+
+
+def follow_ups(kb: KnowledgeBase, record: Record, gender: str) -> list[dict]:
+    """Buttons of what can be asked next about a record presented: the questions its type answers whose facts
+    this record has (each button sends the question's intent; the next turn answers it about this subject)."""
+    known = BY_NAME.get(record.type)
+    buttons = []
+    for title, intent in known.follow_ups if known else ():
+        handler = ROUTES.get(intent, {}).get(record.type)
+        if handler is not None and handler(kb, record, gender).kind == "answer":
+            buttons.append({"title": title, "payload": "/" + intent})
+        if len(buttons) == FOLLOW_UPS:
+            break
+    return buttons
 
 
 def offer(kb: KnowledgeBase, result: Answer, record: Record, turn: Turn) -> list[EventType]:

@@ -43,3 +43,12 @@ def test_entities_name_their_record_type():
     assert type_of_entity({"entity": CHOICE_ENTITY, "value": "MET.650"}) is None
     assert type_of_entity({}) is None
     assert BY_ENTITY["certification"].slot == "certification_id"
+
+
+def test_follow_up_buttons_send_intents_the_domain_knows_that_answer_their_type():
+    """A presentation's buttons send « /intent » (Rasa maps it to the intent, no entity): each intent is the
+    domain's, and routes a question about that record type (the next turn answers it about the subject)."""
+    for record_type in RECORD_TYPES:
+        for title, intent in record_type.follow_ups:
+            assert title and intent in DOMAIN["intents"], (record_type.name, intent)
+            assert record_type.name in ROUTES[intent], (record_type.name, intent)
