@@ -921,6 +921,12 @@ def _fmt(value: Any, digits: int = 0) -> str:
     return f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value)
 
 
+def _after_rasa(bot: dict) -> Optional[float]:
+    """Seconds from Rasa's HTTP server answering to the first good answer: the part of the cold start that is
+    the action server's (the store opened, its names loaded), the rest being Rasa loading the model."""
+    return _difference(_get(bot, "cold_start", "first_answer_s"), _get(bot, "cold_start", "rasa_http_s"))
+
+
 def documents_lines(document: dict) -> list[str]:
     """The national base against the documents alone, as table lines (none when the run did not compare)."""
     if not _get(document, "settings", "documents_comparison"):
@@ -949,6 +955,7 @@ def documents_lines(document: dict) -> list[str]:
          _get(alone, "cold_start", "first_answer_s"), 1, True),
         ("Démarrage à froid, temps CPU (s)", _get(national, "cold_start", "cpu_s_to_first_answer"),
          _get(alone, "cold_start", "cpu_s_to_first_answer"), 1, True),
+        ("  dont Rasa prêt → 1re réponse (s)", _after_rasa(national), _after_rasa(alone), 2, False),
         ("RSS totale au démarrage (Mo)", _get(national, "memory_idle", "total_rss_mb"),
          _get(alone, "memory_idle", "total_rss_mb"), 0, True),
     ]

@@ -123,7 +123,7 @@ def test_the_documents_store_is_built_once_and_holds_the_documents_only(tmp_path
 def _bot(p50: float, rss: float, cold: float) -> dict:
     level = {"p50_ms": p50, "p95_ms": 2 * p50, "answers_per_s": 1000 / p50, "cpu_ms_per_answer": p50 / 2,
              "error_count": 0}
-    return {"cold_start": {"first_answer_s": cold, "cpu_s_to_first_answer": 2 * cold},
+    return {"cold_start": {"rasa_http_s": cold - rss / 1000, "first_answer_s": cold, "cpu_s_to_first_answer": 2 * cold},
             "memory_idle": {"total_rss_mb": rss - 50}, "levels": {"1": level},
             "memory": {"total_rss_mb": rss, "processes": []},
             "answered_as_expected": {"questions": 110, "passed": 40 if rss < 1000 else 110, "not_passed": []}}
@@ -181,6 +181,7 @@ def test_the_table_shows_both_bases_side_by_side() -> None:
     assert lines["Base : fiches"] == ["8000", "28"]
     assert lines["Démarrage à froid → 1re réponse (s)"] == ["20.0", "18.5", "1.08"]
     assert lines["1 conv. : latence p50 (ms)"] == ["32", "30", "1.07"]
+    assert lines["dont Rasa prêt → 1re réponse (s)"] == ["1.20", "0.90"]  # the action server's part
     assert lines["RSS totale après ces conversations (Mo)"] == ["1040", "900", "1.16"]
     assert lines["FAQ répondue comme attendu (questions)"] == ["110", "40"]
     assert "[OK] p50 réponse base nationale / documents seuls (mêmes questions, 1 conversation) : 1.07 ≤ 1.10" in table
