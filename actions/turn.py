@@ -24,6 +24,7 @@ from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, UNKNOWN, Alone, Menti
 from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
 
 CHOOSE, AFFIRM, DENY, OVERVIEW, MORE = "choose_option", "affirm", "deny", "ask_bot_knowledge", "ask_more"
+LOOSE_WORD = 80  # below this match score, one word of a follow-up names nothing (« certif » → « certificat… »)
 NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go on with
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
@@ -195,7 +196,7 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if mention.status == FOUND:
         turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
         return None
-    if mention.status == AMBIGUOUS:
+    if mention.status == AMBIGUOUS and not (turn.subject and _loose_word(mention)):
         return ask_which(kb, mention, turn)
     if mention.status == UNKNOWN:
         return unknown(kb, mention, turn.intent)
@@ -205,6 +206,12 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if clarify:
         return ask_which(kb, clarify, turn)
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
+
+
+def _loose_word(mention: Mention) -> bool:
+    """One word of a follow-up that only looks like some names (« cette certif », « y aller », « il préside »):
+    with a subject under way, the question is about it, not about those names."""
+    return len(mention.text.split()) == 1 and mention.score < LOOSE_WORD
 
 
 def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:

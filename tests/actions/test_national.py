@@ -209,3 +209,12 @@ def test_the_sentence_names_more_than_a_generic_entity(ask):
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert "technicienne biologiste" in titles and len(titles) <= 5
     assert "technicienne de laboratoire" in messages[0]["text"] and "148" not in messages[0]["text"]
+
+
+def test_a_loose_word_of_a_follow_up_keeps_the_subject(ask):
+    """« certif » only looks like the 12 « Certificat … » formations: after the cross-média title, the question
+    is about it; in a new conversation the same words still ask which fiche."""
+    messages, _ = ask("et qui la délivre cette certif ?", "ask_certifier", fixture="after_cross_media_title")
+    assert "INSTITUT PROMOTION FORMATION" in messages[0]["text"] and not messages[0].get("buttons")
+    messages, _ = ask("et qui la délivre cette certif ?", "ask_certifier")
+    assert messages[0].get("buttons")
