@@ -222,7 +222,8 @@ load: kb model
 # Performance figures (not in CI; ~15 min on a quiet 2-core machine): the linker (1 s), the synthetic
 # national catalogue (~2 min, 1.7 GB in build/bench), then the whole stack against a bare Rasa bot with the same
 # NLU pipeline: training, cold start, latency and throughput at 1/10/50 conversations, memory, targets and a
-# profile; table on screen, figures in build/bench.json (bench/benchmark.py). models/ is left alone.
+# profile, and the cost of the national data (the same stack on the documents alone, side by side); table on
+# screen, figures in build/bench.json (bench/benchmark.py). models/ is left alone.
 bench: kb
 	$(BIN)/orientation bench linker
 	$(BIN)/orientation bench catalogue
