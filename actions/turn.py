@@ -17,8 +17,9 @@ from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record
 
 from . import secteur
-from .compose import QUESTION_KEY, Answer, choice_buttons, citation, join_fr, of, title_of
+from .compose import QUESTION_KEY, Answer, choice_buttons, citation, join_fr, missing, of, title_of
 from .config import settings
+from .gaps import gap_asked
 from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, METIER, SECTEUR
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, UNKNOWN, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
@@ -219,6 +220,11 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
     record = kb.get(turn.record_id or "")
     if record is None:
         return Reply(Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
+    lacking = gap_asked(turn.text, record)
+    if lacking:  # a fact no fiche holds: said plainly, with what can be asked instead
+        result = missing(record, lacking, f"« {title_of(record, turn.gender)} »")
+        result.buttons = follow_ups(kb, record, turn.gender)
+        return Reply(result, remember(record, turn.gender))
     if about_certification_only(turn.intent) and isinstance(record, Metier):
         certs = kb.certifications_for_metier(record.id)
         if len(certs) != 1:

@@ -218,3 +218,20 @@ def test_a_loose_word_of_a_follow_up_keeps_the_subject(ask):
     assert "INSTITUT PROMOTION FORMATION" in messages[0]["text"] and not messages[0].get("buttons")
     messages, _ = ask("et qui la délivre cette certif ?", "ask_certifier")
     assert messages[0].get("buttons")
+
+
+@pytest.mark.parametrize("text,intent,entities,lacking,name", [
+    ("c'est combien les frais d'inscription pour le BTS communication ?", "ask_level",
+     [{"entity": "formation", "value": "BTS communication"}], "les frais de scolarité", "« BTS communication »"),
+    ("y a beaucoup de chômage chez les chefs de pub ?", "ask_working_conditions", job("chefs de pub"),
+     "de chiffres sur le chômage", "« chef de publicité »"),
+    ("j'ai combien de chances d'être admise en diplôme d'état d'infirmier ?", "ask_level", [],
+     "les chances d'admission", "« Diplôme d'Etat d'infirmier »"),
+])
+def test_a_fact_no_fiche_holds_is_said_plainly(ask, text, intent, entities, lacking, name):
+    """Fees, admission chances, unemployment: the base has none; the answer says so about the record named,
+    never a nearby fact, and offers what can be asked instead."""
+    messages, _ = ask(text, intent, entities)
+    said = messages[0]["text"]
+    assert said.startswith(f"Ma base ne contient pas {lacking} pour {name}.") and "conseiller" in said
+    assert messages[0].get("buttons")
