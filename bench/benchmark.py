@@ -968,6 +968,13 @@ def documents_lines(document: dict) -> list[str]:
     rows.append(("RSS totale après ces conversations (Mo)", _get(on_questions, "memory", "total_rss_mb"),
                  _get(alone, "memory", "total_rss_mb"), 0, True))
     lines.append(f"{'':44}{'nationale':>12}{'documents':>12}{'rapport':>10}")
+    lines += _row_lines(rows)
+    return lines
+
+
+def _row_lines(rows: Sequence[tuple[str, Any, Any, int, bool]]) -> list[str]:
+    """(label, left, right, decimals, ratio shown) rows as aligned lines, with right/left ratios."""
+    lines = []
     for label, a, b, digits, show_ratio in rows:
         ratio = _fmt(_ratio(a, b), 2) if show_ratio and a is not None and b else ""
         lines.append(f"{label:44}{_fmt(a, digits):>12}{_fmt(b, digits):>12}{ratio:>10}")
@@ -1008,9 +1015,7 @@ def render_table(document: dict) -> str:
     lines = [f"Banc d'essai de la pile — {machine.get('cpu_count')} cœurs, charge moyenne au départ "
              f"{' / '.join(_fmt(x, 2) for x in load)} (1, 5, 15 min)",
              f"{'':44}{'assistant':>12}{'référence':>12}{'rapport':>10}"]
-    for label, a, b, digits, show_ratio in rows:
-        ratio = _fmt(_ratio(a, b), 2) if show_ratio and a is not None and b else ""
-        lines.append(f"{label:44}{_fmt(a, digits):>12}{_fmt(b, digits):>12}{ratio:>10}")
+    lines += _row_lines(rows)
     lines += documents_lines(document)
     profile = document.get("profile") or {}
     turns = profile.get("turns") or {}
