@@ -17,7 +17,7 @@ from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
 from .turn import (Reply, answer_without_record, go_on, name_alone, pick_record, route_and_compose, settle_choice,
-                   understand)
+                   chooses, subject_fact, understand)
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,10 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        return self.answer(dispatcher, tracker, ((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+        if not is_question(intent) and not tracker.get_slot("pending_options"):
+            intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »
+        return self.answer(dispatcher, tracker, intent)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
                rescued: bool = False) -> list[EventType]:
@@ -70,6 +73,11 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if names_alone(tracker):
             return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
+        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
+            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
+        fact = subject_fact(knowledge_base(), tracker)
+        if fact:
+            return ActionAnswer().answer(dispatcher, tracker, fact)
         rescued = self._rescue(tracker)
         if rescued:
             return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=not tracker.get_slot("subject"))
@@ -117,8 +125,29 @@ class ActionOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if names_alone(tracker):
             return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
+        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
+            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
+        fact = subject_fact(knowledge_base(), tracker)
+        if fact:  # « leur numéro de siret ? » about the subject under way
+            return ActionAnswer().answer(dispatcher, tracker, fact)
         dispatcher.utter_message(text="Je ne peux t'aider que sur l'orientation : métiers, études et certifications. "
                                       "Pose-moi une question sur ces sujets !")
+        return []
+
+
+class ActionSmallTalk(Action):
+    """« Salut », « merci » : the usual reply, unless the same message also asks a fact of the subject under way
+    (« super merci, et leur site ? »): that fact."""
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        fact = subject_fact(knowledge_base(), tracker)
+        if fact:
+            return ActionAnswer().answer(dispatcher, tracker, fact)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "thank"
+        dispatcher.utter_message(response=f"utter_{intent}")
         return []
 
 

@@ -167,3 +167,15 @@ def jobs(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
     if known:
         text += "\n\nJe peux t'en dire plus sur : " + join_fr([m.label for m in known]) + "."
     return answer(record, text)
+
+
+def rome_codes(kb: KnowledgeBase, record: Certification, gender: str) -> Answer:
+    """The ROME codes of a certification, each with its label when the base holds that ROME fiche."""
+    if not record.codes_rome:
+        return missing(record, "de code ROME", f"la certification {_name(record)}")
+    lines = []
+    for code in record.codes_rome:
+        rome = kb.get(code)
+        label = rome.label.split(" ", 1)[-1] if rome is not None and rome.label.startswith(code + " ") else ""
+        lines.append(f"{code} ({label})" if label else code)
+    return answer(record, f"Codes ROME de {_name(record)} : " + join_fr(lines) + ".")

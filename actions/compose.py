@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 
 from knowledge.conversation import Outcome
 from knowledge.grammar import feminize
-from knowledge.model import CentreInteret, Certification, Formation, Metier, Record, Secteur
+from knowledge.model import CentreInteret, Certification, CodeRome, Formation, Metier, Record, Secteur
 from knowledge.normalize import fold
 
 MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
@@ -169,7 +169,7 @@ def short_title(title: str, others: list[str], limit: int = BUTTON_TITLE) -> str
 
 
 KINDS_SAID = {Metier.TYPE: "métier", Certification.TYPE: "certification", Formation.TYPE: "formation",
-              Secteur.TYPE: "secteur", CentreInteret.TYPE: "centre d'intérêt"}
+              Secteur.TYPE: "secteur", CentreInteret.TYPE: "centre d'intérêt", CodeRome.TYPE: "code ROME"}
 
 
 def choice_buttons(records: list[Record], gender: str = "") -> list[dict]:

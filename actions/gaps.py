@@ -19,6 +19,9 @@ GAPS: tuple[tuple[re.Pattern, str, Optional[type]], ...] = (
     (re.compile(r"\b(combien de places|nombre de places|places (au|du) concours)\b", re.I), "le nombre de places",
      None),
     (re.compile(r"\bch[oô]mage\b", re.I), "de chiffres sur le chômage", Metier),
+    (re.compile(r"\bportes?[- ]ouvertes?\b|\bJPO\b", re.I), "les dates de portes ouvertes", None),
+    (re.compile(r"\b(date|dates|calendrier) (des |d'|de l')?(inscriptions?|rentr[ée]e|concours)\b", re.I),
+     "les dates d'inscription", None),
 )
 
 

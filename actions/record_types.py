@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from knowledge.kb import KnowledgeBase
-from knowledge.model import CentreInteret, Certification, Formation, Metier, Secteur
+from knowledge.model import CentreInteret, Certification, CodeRome, Formation, Metier, Secteur
 
-from . import certification, formation, metier, secteur
+from . import certification, formation, metier, rome, secteur
 from .compose import Answer
 
 Handler = Callable[[KnowledgeBase, Any, str], Answer]
 
-METIER, CERTIFICATION, FORMATION, SECTEUR, INTERET = (
-    Metier.TYPE, Certification.TYPE, Formation.TYPE, Secteur.TYPE, CentreInteret.TYPE)
+METIER, CERTIFICATION, FORMATION, SECTEUR, INTERET, ROME = (
+    Metier.TYPE, Certification.TYPE, Formation.TYPE, Secteur.TYPE, CentreInteret.TYPE, CodeRome.TYPE)
 
 
 @dataclass(frozen=True)
 class RecordType:
     name: str  # the knowledge base's type
-    entity: str  # the NLU entity that names one
+    entity: Optional[str]  # the NLU entity that names one (None: found by the knowledge base's names only)
     slot: Optional[str]  # the slot remembering the latest one talked about
     ask: str  # how to ask which one; « {exemple} » is a record of this type
     present: Handler  # what to say about one when the question does not apply to its type
@@ -49,9 +49,10 @@ RECORD_TYPES = (
     RecordType(FORMATION, "formation", None, "une formation", formation.overview,
                (("Niveau et accès", "ask_level"), ("Quels métiers ?", "ask_jobs"), ("Et après ?", "ask_studies"))),
     RecordType(INTERET, "interest", None, "un centre d'intérêt", secteur.jobs_for_interest),
+    RecordType(ROME, None, None, "un code ROME (par exemple « {exemple} »)", rome.presentation),
 )
 BY_NAME = {t.name: t for t in RECORD_TYPES}
-BY_ENTITY = {t.entity: t for t in RECORD_TYPES}
+BY_ENTITY = {t.entity: t for t in RECORD_TYPES if t.entity}
 CHOICE_ENTITY = "choice"  # a record id sent by a button payload
 
 

@@ -9,8 +9,10 @@ from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
+from knowledge.model import Certification
 from knowledge.normalize import fold, normalize
 
+from .facts import names_certifier
 from .record_types import BY_NAME, CHOICE_ENTITY, METIER, type_of_entity
 
 ORDINALS = {
@@ -224,7 +226,22 @@ def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[d
     scanned = among.find_in_sentence(message)
     if scanned.status == FOUND:
         return scanned.best.id
+    by_certifier = _by_certifier(kb, message, options)
+    if by_certifier:
+        return by_certifier
     index = ordinal(message)
     if index is not None and -len(options) <= index < len(options):
         return options[index]
     return None
+
+
+def _by_certifier(kb: KnowledgeBase, message: str, options: list[str]) -> Optional[str]:
+    """A certification chosen by its certifier (« celui de la Paris School », « celui de l'ISEFAC »), or, with
+    « pas », the other one of two (« pas celui de l'ISEFAC, l'autre »)."""
+    named = [o for o in options if isinstance(kb.get(o), Certification)
+             and any(names_certifier(message, c) for c in kb.get(o).certificateurs)]
+    if len(named) != 1:
+        return None
+    if re.search(r"\bpas\b", fold(message)) and len(options) == 2:
+        return next(o for o in options if o != named[0])
+    return named[0]

@@ -28,7 +28,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
                  INTERET: secteur.jobs_for_interest, FORMATION: formation.outcomes, METIER: metier.related_jobs},
     "ask_working_conditions": {METIER: metier.working_conditions},
     "ask_status": {METIER: metier.status},
-    "ask_rome_code": {METIER: metier.rome_code},
+    "ask_rome_code": {METIER: metier.rome_code, CERTIFICATION: certification.rome_codes},
     "ask_other_names": {METIER: metier.other_names},
     "ask_salary": {METIER: metier.salary},
     "ask_certifier": {CERTIFICATION: certification.certifier},

@@ -7,6 +7,7 @@ a choice that failed, a name the base does not know, several fiches to choose fr
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -15,20 +16,27 @@ from rasa_sdk.events import EventType, SlotSet
 
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record
+from knowledge.normalize import fold
 
 from . import secteur
-from .compose import QUESTION_KEY, Answer, choice_buttons, citation, join_fr, missing, of, title_of
+from .compose import QUESTION_KEY, Answer, choice_buttons, join_fr, missing, of, title_of
 from .config import settings
+from .facts import Fact, Focus, focus_after, focus_of, pick_fact
 from .gaps import gap_asked
-from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, METIER, SECTEUR
+from .record_types import BY_NAME, CERTIFICATION, CHOICE_ENTITY, FORMATION, METIER, SECTEUR
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, UNKNOWN, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
 
 CHOOSE, AFFIRM, DENY, OVERVIEW, MORE = "choose_option", "affirm", "deny", "ask_bot_knowledge", "ask_more"
-LOOSE_WORD = 80  # below this match score, one word of a follow-up names nothing (« certif » → « certificat… »)
 NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go on with
+PENDING_NAME = "pending_name"  # slot: what the student said that several records fit (« pilote »)
+REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
+                             "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
+FOCUS = "focus"  # slot: the sub-part of the subject under discussion (« bloc:5 », « annee:2018 »)
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
+WHOLE_WORD = 90  # a one-word mention matching a record's name less closely is only part of a name (« salarié »)
+SURE_ENTITY = 0.9  # an unknown one-word name the NLU is less sure of may be a plain word (« minimum »)
 WHOLE_NAME = 95  # a name alone this close to another record's whole name is not a word of one of the options
 
 
@@ -55,6 +63,7 @@ class Turn:
     record_id: Optional[str] = None
     start: int = 0  # the page of a list to answer with (« voir plus »)
     present: bool = False  # the record's presentation, with buttons of what can be asked next
+    again: bool = False  # a name alone asking the previous question again (« et ceux du 360 ? »)
     events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
 
     @property
@@ -74,6 +83,12 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if turn.pending:
         short = turn.intent == CHOOSE or (len(turn.text.split()) <= 6 and not _names_another(kb, turn))
         picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
+        if not picked and short and turn.intent != CHOOSE:
+            refined = _refined(kb, turn)
+            if refined is not None and refined.status == AMBIGUOUS:
+                turn.intent = turn.pending_intent or turn.intent
+                return ask_which(kb, refined, turn)
+            picked = refined.record_id if refined is not None else None
         if picked:
             keep = turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew
             turn.record_id, turn.intent = picked, (turn.intent if keep else turn.pending_intent)
@@ -95,6 +110,33 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     return None
 
 
+def _refined(kb: KnowledgeBase, turn: Turn) -> Optional[Mention]:
+    """The name asked about, completed by the words of the answer (« pilote » then « de ligne », « l'IEP » then
+    « celui de Grenoble », « développeuse » then « l'informatique »): one record, or fewer to choose from."""
+    said = str(turn.tracker.get_slot(PENDING_NAME) or "")
+    if not said:
+        return None
+    words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
+    mention = find_mention(kb, f"{said} {words}", [], types_for(turn.pending_intent) or [METIER])
+    if mention.status == FOUND or (mention.status == AMBIGUOUS and set(mention.record_ids) != set(turn.pending)
+                                   and not mention.more):
+        return mention
+    return None
+
+
+def chooses(kb: KnowledgeBase, tracker: Tracker) -> bool:
+    """Whether the latest message picks one of the options offered in words (« de ligne », « celui de la Paris
+    School »), whatever the NLU made of it: then it is answered as that choice."""
+    turn = understand(tracker, "", False)
+    if not turn.pending or len(turn.text.split()) > 6:
+        return False
+    if choose(kb, turn.text, turn.pending, turn.entities):
+        return True
+    turn.intent = turn.pending_intent
+    refined = _refined(kb, turn)
+    return refined is not None
+
+
 def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     """A message that is only a name (« chef de publicité », « RNCP28684 », « technicien »), whatever the NLU
     made of it: the fiche presented, with what can be asked next. A correction or a follow-up (« non, je
@@ -104,15 +146,16 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if turn.record_id is not None or turn.intent == MORE:
         return None
     said = alone(kb, turn.text, turn.entities)
-    if said is None:
-        return None
+    if said is None or (turn.subject and _loose_word(said.mention, turn.entities)):
+        return None  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
     picked = choose(kb, turn.text, turn.pending, turn.entities) if turn.pending else None
     if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME):
         return None  # one of the options offered (« plutôt le cross-média »): settle_choice takes it
     question = _question_for(kb, said, turn)
+    turn.again = said.mode == AGAIN
     turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
     turn.pending, turn.pending_intent, turn.intent = [], "", question
-    mention = said.mention
+    mention = _of_kind_said(kb, said.mention, turn.text)
     if mention.status == AMBIGUOUS:
         fitting = [i for i in mention.record_ids if kb.linker.types.get(i) in types_for(question)]
         if question == DESCRIBE or mention.more or len(fitting) != 1:
@@ -121,6 +164,28 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
     turn.present = question == DESCRIBE
     return None
+
+
+KIND_WORDS = ((re.compile(r"\bm[ée]tiers?\b", re.I), METIER),
+              (re.compile(r"\b(titres?|certifications?|certifs?|rncp)\b", re.I), CERTIFICATION),
+              (re.compile(r"\b(formations?|dipl[ôo]mes?|bts|but|cap|licences?|masters?)\b", re.I), FORMATION))
+
+
+def _of_kind_said(kb: KnowledgeBase, mention: Mention, text: str) -> Mention:
+    """Several records for a name, and the message says which kind it means (« le métier d'architecte
+    d'intérieur »): the records of that kind, one of them found when it is the only one."""
+    if mention.status != AMBIGUOUS:
+        return mention
+    said = text.replace(mention.text, " ")  # « BTS » inside the name says nothing of the kind
+    for words, kind in KIND_WORDS:
+        if words.search(said):
+            fitting = [i for i in mention.record_ids if kb.linker.types.get(i) == kind]
+            name = fold(re.sub(r"^(d['’]|de |du |des |l['’]|le |la )", "", mention.text.strip(), flags=re.I))
+            fitting = [i for i in fitting if fold(kb.get(i).label) == name] or fitting  # its own name
+            if fitting and len(fitting) < len(mention.record_ids):
+                return Mention(FOUND if len(fitting) == 1 else AMBIGUOUS, fitting, mention.text, mention.gender,
+                               total=len(fitting), score=mention.score)
+    return mention
 
 
 def _question_for(kb: KnowledgeBase, said: Alone, turn: Turn) -> str:
@@ -194,12 +259,16 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     types = types_for(turn.intent)
     mention = find_mention(kb, turn.text, turn.entities, types, residual_unknown=turn.rescued or not turn.subject)
-    if mention.status == FOUND:
+    subject = kb.get(turn.subject or "")
+    loose = subject is not None and (_loose_word(mention, turn.entities) or (  # « et leur site internet ? »
+        mention.score < WHOLE_NAME and subject.type not in {kb.linker.types.get(i) for i in mention.record_ids}
+        and fact_of(kb, subject, turn) is not None))
+    if mention.status == FOUND and not loose:
         turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
         return None
-    if mention.status == AMBIGUOUS and not (turn.subject and _loose_word(mention)):
+    if mention.status == AMBIGUOUS and not loose:
         return ask_which(kb, mention, turn)
-    if mention.status == UNKNOWN:
+    if mention.status == UNKNOWN and not loose:
         return unknown(kb, mention, turn.intent)
     turn.record_id, clarify = from_context(kb, turn, types)
     if turn.record_id is not None:
@@ -209,10 +278,19 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
 
 
-def _loose_word(mention: Mention) -> bool:
-    """One word of a follow-up that only looks like some names (« cette certif », « y aller », « il préside »):
-    with a subject under way, the question is about it, not about those names."""
-    return len(mention.text.split()) == 1 and mention.score < LOOSE_WORD
+def _loose_word(mention: Mention, entities: list[dict]) -> bool:
+    """One word of a follow-up that only loosely names something (« cette certif », « il préside », « il peut être
+    artisan ? », « salarié », « minimum »): with a subject under way, the question is about it. A word counts as
+    loose when it fits many records, only part of a name, or is an unsure guess of the NLU the base does not know."""
+    if len(mention.text.split()) > 2:
+        return False
+    guesses = [float(e.get("confidence_entity") or 1.0) for e in entities
+               if fold(e.get("value") or "") == fold(mention.text)]
+    if mention.status in (AMBIGUOUS, FOUND):
+        return mention.score < WHOLE_WORD and not any(sure >= SURE_ENTITY for sure in guesses)
+    if mention.status == UNKNOWN and len(mention.text.split()) == 1:
+        return any(sure < SURE_ENTITY for sure in guesses)
+    return False
 
 
 def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
@@ -220,6 +298,12 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
     record = kb.get(turn.record_id or "")
     if record is None:
         return Reply(Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
+    found = fact_of(kb, record, turn)
+    if found is not None:  # one precise fact (a SIRET, block 5's assessment, the 2018 figures)
+        fact, record, focus = found
+        result = fact.compose(kb, record, focus, turn.gender)
+        result.question = fact.intent
+        return Reply(result, remember(record, turn.gender) + [SlotSet(FOCUS, focus_after(fact, focus).slot())])
     lacking = gap_asked(turn.text, record)
     if lacking:  # a fact no fiche holds: said plainly, with what can be asked instead
         result = missing(record, lacking, f"« {title_of(record, turn.gender)} »")
@@ -232,14 +316,51 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
         record = kb.get(certs[0])
     handler = handler_for(record, turn.intent)
     if handler is None:
-        return Reply(Answer(text=f"Je n'ai pas d'information de ce type sur « {record.label} ».",
-                            record_id=record.id, source=citation(record), kind="missing"))
+        return Reply(missing(record, "cette information", f"« {record.label} »"))
     pages = turn.start and "start" in inspect.signature(handler).parameters
     result = handler(kb, record, turn.gender, start=turn.start) if pages else handler(kb, record, turn.gender)
-    events = remember(record, turn.gender) + offer(kb, result, record, turn)
+    focus = focus_of(turn.text, record, _focus(turn, record), {previous_question(turn.tracker), turn.intent})
+    focus = Focus(focus.kind, focus.value) if focus else None  # no precise fact answered this time
+    events = remember(record, turn.gender) + offer(kb, result, record, turn) + [
+        SlotSet(FOCUS, focus.slot() if focus else None)]
     if turn.present and not result.buttons and result.kind == "answer":
         result.buttons = follow_ups(kb, record, turn.gender)
     return Reply(result, events)
+
+
+def _focus(turn: Turn, record: Record) -> Optional[Focus]:
+    """The sub-part discussed in the previous turn if it was about this record; about another record of the same
+    type, only the fact last answered (« et ceux du 360 ? » after the ROME codes of the cross-média)."""
+    focus = Focus.parse(turn.tracker.get_slot(FOCUS))
+    if focus is None or turn.subject == record.id:
+        return focus
+    return Focus(fact=focus.fact) if focus.fact else None
+
+
+def fact_of(kb: KnowledgeBase, record: Record, turn: Turn) -> Optional[tuple[Fact, Record, Optional[Focus]]]:
+    """The precise fact the question asks about `record` (or about the only certification of a job), the record
+    holding it, and the sub-part in focus."""
+    candidates = [record]
+    if isinstance(record, Metier):
+        certs = kb.certifications_for_metier(record.id)
+        candidates += [kb.get(certs[0])] if len(certs) == 1 else []
+    for holder in candidates:
+        focus = focus_of(turn.text, holder, _focus(turn, holder), {previous_question(turn.tracker), turn.intent})
+        fact = pick_fact(turn.text, holder, focus, again=turn.again)
+        if fact is not None:
+            return fact, holder, focus
+    return None
+
+
+def subject_fact(kb: KnowledgeBase, tracker: Tracker) -> Optional[str]:
+    """The question intent of a message that asks a precise fact of the subject under way (« leur siret ? »,
+    « et en 2018 ? »), whatever the NLU made of it; None otherwise."""
+    record = kb.get(tracker.get_slot("subject") or "")
+    if record is None:
+        return None
+    turn = understand(tracker, "", False)
+    found = fact_of(kb, record, turn)
+    return found[0].intent if found else None
 
 
 def follow_ups(kb: KnowledgeBase, record: Record, gender: str) -> list[dict]:
@@ -264,7 +385,8 @@ def offer(kb: KnowledgeBase, result: Answer, record: Record, turn: Turn) -> list
     if result.options and not result.buttons:
         listed = [r for r in (kb.get(i) for i in result.options) if r is not None]
         result.buttons = choice_buttons(listed, turn.gender)
-        events += [SlotSet("pending_options", [r.id for r in listed]), SlotSet("pending_intent", DESCRIBE)]
+        events += [SlotSet("pending_options", [r.id for r in listed]), SlotSet("pending_intent", DESCRIBE),
+                   SlotSet(PENDING_NAME, None)]
     if result.more is not None:
         result.buttons = [*result.buttons, MORE_BUTTON]
     return events
@@ -317,7 +439,7 @@ def ask_which(kb: KnowledgeBase, mention: Mention, turn: Turn) -> Reply:
         text = f"{said} peut correspondre à plusieurs fiches. Laquelle veux-tu ?"
     return Reply(Answer(text=text, buttons=choice_buttons(records, gender), kind="ambiguous"),
                  [SlotSet("pending_options", [r.id for r in records]), SlotSet("pending_intent", turn.intent),
-                  SlotSet("gender", gender or None)])
+                  SlotSet("gender", gender or None), SlotSet(PENDING_NAME, mention.text or None)])
 
 
 def certifications_of_job(kb: KnowledgeBase, job: Metier, certs: list[str], turn: Turn) -> Reply:
@@ -342,5 +464,6 @@ def unknown(kb: KnowledgeBase, mention: Mention, intent: str) -> Reply:
     if suggestions:
         text += " Tu pensais peut-être à l'une de ces fiches ?"
     text += f"\nPour un conseil personnalisé, tu peux contacter {settings().counsellor}."
-    events = [SlotSet("pending_options", [r.id for r in suggestions]), SlotSet("pending_intent", intent)]
+    events = [SlotSet("pending_options", [r.id for r in suggestions]), SlotSet("pending_intent", intent),
+              SlotSet(PENDING_NAME, None)]
     return Reply(Answer(text=text, buttons=choice_buttons(suggestions), kind="unknown"), events if suggestions else [])

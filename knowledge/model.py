@@ -207,6 +207,7 @@ class Certification(Record):
     date_effet: str = ""
     base_legale: str = ""
     validite_composantes: str = ""
+    acquisition: str = ""  # how the blocks add up to the certification (capitalisation, « cumulativement »)
     lieux_certification: list[str] = field(default_factory=list)
     lieux_preparation: list[str] = field(default_factory=list)
     certifications_anterieures: list[tuple[str, str]] = field(default_factory=list)

@@ -120,6 +120,7 @@ def parse(path: Path, meta: dict) -> list[Record]:
         date_echeance=_echeance(path, sec["echeance"]),
         validite_composantes=first_sentence_with(
             clean(" ".join(sec["acquisition"].lines)), r"valab|illimit"),
+        acquisition=clean(" ".join(sec["acquisition"].lines)),
         certifications_anterieures=_anterieures(sec["anterieures"]),
         liens=find_urls(full_text),
         contacts=find_emails(full_text),

@@ -1,0 +1,60 @@
+"""Choices and corrections in words (issue 16, part 2): an option picked by its certifier (« celui de la Paris
+School », « pas celui de l'ISEFAC, l'autre »), a generic name completed by the next message (« pilote » then
+« de ligne »), whatever intent the NLU gives the answer, and a correction that says which kind of record it
+means (« le métier d'architecte d'intérieur »)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.actions import ActionOutOfScope
+from tests.actions.test_facts import Conversation
+
+pytestmark = pytest.mark.unit
+
+CROSS_MEDIA, TITLE_360 = "RNCP35746", "RNCP28684"
+
+
+@pytest.fixture
+def chat(domain):
+    return Conversation(domain)
+
+
+def options(chat) -> list[str]:
+    return chat.slots.get("pending_options") or []
+
+
+def test_certification_chosen_by_its_certifiers_name(chat):
+    chat.say("jusqu'à quand est enregistré le titre de chargé de communication ?", "ask_validity_dates",
+             [{"entity": "certification", "value": "chargé de communication"}])
+    assert set(options(chat)) >= {CROSS_MEDIA, TITLE_360}
+    said = chat.say("celui de la Paris School of Tourism and Communication", "choose_option")
+    assert "8 juillet 2023" in said and "RNCP28684" not in said
+
+
+def test_not_this_certifier_means_the_other_certification(chat):
+    chat.say("le taux d'insertion du titre chargé de communication ?", "ask_insertion_stats",
+             [{"entity": "certification", "value": "chargé de communication"}])
+    if set(options(chat)) != {CROSS_MEDIA, TITLE_360}:
+        pytest.fail(f"the two titles should be offered, not {options(chat)}")
+    said = chat.say("pas celui de l'ISEFAC, l'autre", "deny")
+    assert "RNCP35746" in said and "86 %" in said
+
+
+def test_generic_name_completed_by_the_next_words_off_topic_for_the_nlu(chat):
+    said = chat.say("quelles études pour devenir pilote ?", "ask_studies", [{"entity": "job", "value": "pilote"}])
+    assert "pilote" in said and len(options(chat)) > 1
+    said = chat.say("de ligne", "out_of_scope", action=ActionOutOfScope())
+    assert "Enac" in said
+
+
+def test_words_that_complete_nothing_leave_the_options(chat):
+    chat.say("quelles études pour devenir pilote ?", "ask_studies", [{"entity": "job", "value": "pilote"}])
+    said = chat.say("quel temps fait-il", "out_of_scope", action=ActionOutOfScope())
+    assert "orientation" in said
+
+
+def test_correction_naming_the_kind_of_record(chat):
+    chat.say("quel niveau pour être architecte ?", "ask_level", [{"entity": "job", "value": "architecte"}])
+    said = chat.say("non je voulais dire le métier d'architecte d'intérieur", "deny")
+    assert "bac + 4" in said and "Laquelle veux-tu" not in said
