@@ -58,10 +58,17 @@ class ActionAnswer(Action):
         turn = understand(tracker, intent, rescued)
         reply: Reply = (go_on(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
                         or answer_without_record(kb, turn) or pick_record(kb, turn) or route_and_compose(kb, turn))
-        if is_question(turn.intent) and not reply.answer.question:
-            reply.answer.question = turn.intent
-        say(dispatcher, reply.answer)
-        return turn.events + reply.events
+        replies = [reply]
+        for other in turn.also:  # « les deux »: the same question about each option, in order
+            turn.record_id = other
+            replies.append(route_and_compose(kb, turn))
+        events = list(turn.events)
+        for each in replies:
+            if is_question(turn.intent) and not each.answer.question:
+                each.answer.question = turn.intent
+            say(dispatcher, each.answer)
+            events += each.events
+        return events
 
 
 class ActionFallback(Action):

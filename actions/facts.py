@@ -269,7 +269,7 @@ def _vae_assessment(kb, record, focus, gender) -> Answer:
 
 
 def _oral(kb, record, focus, gender) -> Answer:
-    return _assessment(kb, record, focus, gender, r"\boral|orale|soutenance|[ée]crit")
+    return _assessment(kb, record, focus, gender, r"\boral|orale|soutenance|jeu de r[ôo]le|pr[ée]sentation")
 
 
 def _acquisition(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gender: str) -> Answer:
@@ -293,6 +293,8 @@ def _year(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gend
                 else f" Elle a les chiffres de {years[0]}." if years else "")
         result = missing(record, f"de chiffres pour {year}" if year else "de chiffres pour cette année",
                          _cert_name(record))
+        if record.statistiques_texte:
+            have += f" La fiche indique seulement : « {record.statistiques_texte.split('.')[0].strip()}. »"
         result.text = result.text.replace(" Je préfère", have + " Je préfère", 1)
         return result
     parts = []
@@ -369,6 +371,12 @@ class Fact:
     intent: str  # the kind of question it refines (what a correction asks again)
     compose: Compose
     part: str = ""  # the sub-part it is about, kept as focus
+    job_has_it: bool = False  # a job has this fact of its own: never read from the job's certification instead
+
+    def words(self, text: str) -> str:
+        """The words of the question that ask this fact (« nom commercial », « siret »)."""
+        found = self.asked.search(_words(text))
+        return found.group(0) if found else ""
 
 
 def _q(pattern: str) -> re.Pattern:
@@ -392,7 +400,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("nsf", _q(r"\bnsf\b"), Certification, "ask_description", _codes("NSF", "codes_nsf")),
     Fact("formacode", _q(r"formacode"), Certification, "ask_description", _codes("Formacode", "formacodes")),
     Fact("rome", _q(r"\brome\b"), Certification, "ask_rome_code",
-         lambda kb, record, focus, gender: certification.rome_codes(kb, record, gender)),
+         lambda kb, record, focus, gender: certification.rome_codes(kb, record, gender), job_has_it=True),
     Fact("remplace", _q(r"rempla|ancienne? (certif|titre|fiche|version)|precedente? (certif|titre)|s appelait|"
                         r"avant (elle|lui|ce titre|cette certif)"), Certification, "ask_validity_dates", _replaced),
     Fact("jury_president", _q(r"presid"), Certification, "ask_jury_vae", _jury_chair, JURY),
@@ -408,19 +416,20 @@ FACTS: tuple[Fact, ...] = (
                            r"valables combien|validite des (blocs|competences)|capitalis|perim|expirent|"
                            r"valider (les|tous les|tout les) (\d |cinq |trois )?(blocs )?|tous les blocs|"
                            r"faut (tous )?les valider"), Certification, "ask_profile", _acquisition),
+    Fact("selection", _q(r"selection|entretien|dossier de candidature|comment (on )?(est|sont) (pris|choisis)"),
+         Certification, "ask_studies", _selection),
+    Fact("prerequis", _q(r"demandent quoi|pour (y )?(entrer|rentrer)|prerequis|pre requis|conditions d (acces|entree)"),
+         Certification, "ask_level", lambda kb, record, focus, gender: certification.level_and_entry(kb, record, gender)),
     Fact("evaluation", _q(r"evalu|se valide|valide comment|examen|epreuves?|se passe comment"), Certification,
          "ask_profile", _assessment, BLOC),
     Fact("officiel", _q(r"officiel|reconnue? par l etat|(encore|toujours|plus) (valable|valide|enregistre|reconnu)|"
                         r"expire|perime"), Certification, "ask_validity_dates", _still_valid),
-    Fact("selection", _q(r"selection|entretien|dossier de candidature|comment (on )?(est|sont) (pris|choisis)"),
-         Certification, "ask_studies", _selection),
-    Fact("prerequis", _q(r"demandent quoi|pour (y )?(entrer|rentrer)|prerequis|pre requis|conditions d (acces|entree)"),
-         Certification, "ask_studies", lambda kb, record, focus, gender: certification.prerequisites(kb, record, gender)),
     Fact("annee", _q(r"\b20\d\d\b|cette promo|la promo|cette annee"), Certification, "ask_insertion_stats", _year,
          ANNEE),
     Fact("preparation", _q(r"preparer|se former|suivre (la|cette) formation|ou (on )?(peut|se) (la |le )?(faire|"
                            r"suivre)"), Certification, "ask_certifier", _preparation),
     Fact("lieu", _q(r"adresse|situe|\bbases?\b|\bou (ca |il |elle |on |ils |elles )*(se )?(passe|trouve|situe)|"
+                    r"(passe|passent|trouve|trouvent|deroule) ou\b|"
                     r"\bc est ou\b|\bou est\b|\bou sont\b|quelle ville|locaux"), Certification, "ask_certifier", _places),
     Fact("taille", _q(r"taille|combien de salaries|petites? (agences?|structures?|entreprises?)|grosses? "
                       r"(agences?|structures?)"), Certification, "ask_jobs",
@@ -434,10 +443,21 @@ FACTS: tuple[Fact, ...] = (
          _passage("les premiers postes", r"d[ée]but|d[ée]butant|premier poste|assistant|junior", CERT_TEXT)),
     Fact("filiere", _q(r"chiffre d affaires|combien d entreprises|offres? d emploi|recrute|embauche|"
                        r"combien de (salaries|personnes) (dans|travaillent)"), Certification, "ask_jobs",
-         _passage("le marché de l'emploi", r"chiffre d.affaires|entreprises|offres|recrut|embauch", ("objectifs",))),
+         _passage("le marché de l'emploi", r"chiffre d.affaires|\d[\d  ]* (entreprises|salari|offres)|offres d.emploi|"
+                  r"recrut|embauch", ("objectifs",))),
+    Fact("statut", _q(r"salarie.{0,30}(independant|freelance|liberal|a (son|mon) compte)|(independant|freelance|"
+                      r"liberal).{0,30}salarie|quels? statuts?|fonctionnaire"), Metier, "ask_status",
+         lambda kb, record, focus, gender: metier.status(kb, record, gender)),
     Fact("artisan", _q(r"\bartisan"), Metier, "ask_status", _passage("le statut d'artisan", r"artisan", JOB_TEXT)),
     Fact("liberal", _q(r"\bliberal|s installer"), Metier, "ask_status",
          _passage("l'exercice en libéral", r"lib[ée]ral|s'installer|installer", JOB_TEXT)),
+    Fact("niveau", _q(r"\bniveau\b"), Metier, "ask_level",
+         lambda kb, record, focus, gender: metier.access_level(kb, record, gender)),
+    Fact("collabore", _q(r"avec qui|collabor|en relation avec|en contact avec|son equipe"), Record,
+         "ask_working_conditions", _passage("ses collaborateurs", r"collabor|en relation|en lien|travaille avec|en "
+                                            r"contact|[ée]quipe", ("nature_travail", "competences", "condition_travail",
+                                                                   "vie_professionnelle", "missions", "en_bref",
+                                                                   "description", *CERT_TEXT))),
     Fact("tarif", _q(r"\btarifs?\b|\bfactur|prix de (la|sa) journee|(independant|freelance).{0,25}(gagne|combien|"
                      r"touche)|(gagne|combien|touche).{0,25}(independant|freelance)"), Metier, "ask_salary",
          _passage("les tarifs d'un indépendant", r"ind[ée]pendant|free-?lance|tarif|factur|journ[ée]e",

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from knowledge.model import Metier, Record
+from knowledge.model import Certification, Formation, Metier, Record
 
 # (words of the question, what the base lacks, the record types it is said about: None for every type)
-GAPS: tuple[tuple[re.Pattern, str, Optional[type]], ...] = (
-    (re.compile(r"\b(frais|co[uû]te?s?|co[uû]ts?|prix|tarifs?|payante?s?|combien [çc]a co[uû]te)\b", re.I),
+GAPS: tuple[tuple[re.Pattern, str, Optional[type | tuple[type, ...]]], ...] = (
+    (re.compile(r"\b(frais|co[uû]te?s?|co[uû]ts?|payante?s?|combien [çc]a co[uû]te)\b", re.I),
      "les frais de scolarité", None),
+    (re.compile(r"\b(prix|tarifs?)\b", re.I), "les frais de scolarité", (Formation, Certification)),  # a job's: its pay
     (re.compile(r"\b(chances?|taux d'admission|taux d'acc[eè]s)\b", re.I), "les chances d'admission", None),
     (re.compile(r"\btaux de r[ée]ussite\b|\br[ée]ussite (au|à l')\s?(examen|dipl[oô]me|bts|bac)", re.I),
      "le taux de réussite à l'examen", None),

@@ -133,7 +133,7 @@ ALONE_WORDS = frozenset("""et le la les l un une des du de d au aux a en pour su
     metier titre certification rncp numero formation diplome fiche secteur""".split())
 DESCRIBE_WORDS = frozenset("quoi qu que presente parle infos info information informations".split())  # « c'est quoi X »
 AGAIN_WORDS = frozenset(  # corrections
-    "non nan plutot parlais voulais dire pensais pardon oups mais pas je j me suis trompe trompee".split())
+    "non nan plutot parlais voulais dire pensais pardon oups mais pas je j me suis trompe trompee autre".split())
 PRESENT, DESCRIBE_IT, AGAIN = "present", "describe", "again"
 ALONE_SCORE = 86  # a name alone must match this well: « stage » is no « sage-femme », « argent » no « agent »
 
@@ -214,8 +214,10 @@ def ordinal(text: str) -> Optional[int]:
     return None
 
 
-def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict]) -> Optional[str]:
-    """The option the user picked: a button payload, an ordinal (« le deuxième »), or a name (« le 360 »)."""
+def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict],
+           ordinals: bool = True) -> Optional[str]:
+    """The option the user picked: a button payload, an ordinal (« le deuxième »; not in a long sentence, where
+    « le premier » may be anything), or a name (« le 360 », « celui de la Paris School »)."""
     for entity in entities:
         if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in options:
             return entity["value"]
@@ -229,7 +231,7 @@ def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[d
     by_certifier = _by_certifier(kb, message, options)
     if by_certifier:
         return by_certifier
-    index = ordinal(message)
+    index = ordinal(message) if ordinals else None
     if index is not None and -len(options) <= index < len(options):
         return options[index]
     return None

@@ -11,8 +11,8 @@ from typing import Optional
 
 from knowledge.model import Record
 
-from . import certification, formation, metier, secteur
-from .record_types import BY_NAME, CERTIFICATION, FORMATION, INTERET, METIER, SECTEUR, Handler
+from . import certification, formation, metier, rome, secteur
+from .record_types import BY_NAME, CERTIFICATION, FORMATION, INTERET, METIER, ROME, SECTEUR, Handler
 
 # intent → record type → composer; the first type is the one the question is mostly about.
 ROUTES: dict[str, dict[str, Handler]] = {
@@ -22,10 +22,11 @@ ROUTES: dict[str, dict[str, Handler]] = {
                   FORMATION: formation.level},
     "ask_description": {METIER: metier.description, CERTIFICATION: certification.overview,
                         SECTEUR: secteur.sector_overview, FORMATION: formation.overview,
-                        INTERET: secteur.jobs_for_interest},
+                        INTERET: secteur.jobs_for_interest, ROME: rome.presentation},
     "ask_profile": {METIER: metier.profile, CERTIFICATION: certification.skill_blocks},
     "ask_jobs": {CERTIFICATION: certification.jobs, SECTEUR: secteur.sector_jobs,
-                 INTERET: secteur.jobs_for_interest, FORMATION: formation.outcomes, METIER: metier.related_jobs},
+                 INTERET: secteur.jobs_for_interest, FORMATION: formation.outcomes, METIER: metier.related_jobs,
+                 ROME: rome.presentation},
     "ask_working_conditions": {METIER: metier.working_conditions},
     "ask_status": {METIER: metier.status},
     "ask_rome_code": {METIER: metier.rome_code, CERTIFICATION: certification.rome_codes},

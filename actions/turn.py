@@ -32,6 +32,7 @@ NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go 
 PENDING_NAME = "pending_name"  # slot: what the student said that several records fit (« pilote »)
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
+BOTH = re.compile(r"(les|tous les|toutes les|pour les) (deux|2|trois|3)|les deux stp|les 2 stp")
 FOCUS = "focus"  # slot: the sub-part of the subject under discussion (« bloc:5 », « annee:2018 »)
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
@@ -64,6 +65,7 @@ class Turn:
     start: int = 0  # the page of a list to answer with (« voir plus »)
     present: bool = False  # the record's presentation, with buttons of what can be asked next
     again: bool = False  # a name alone asking the previous question again (« et ceux du 360 ? »)
+    also: list[str] = field(default_factory=list)  # more records the same question is asked about (« les deux »)
     events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
 
     @property
@@ -80,6 +82,12 @@ def understand(tracker: Tracker, intent: str, rescued: bool) -> Turn:
 
 def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     """A choice among the options offered (button, ordinal, name, « oui »), or a button pressed later."""
+    both = BOTH.fullmatch(fold(turn.text).strip(" !.?"))
+    if both and len(turn.pending) == (3 if re.search(r"trois|3", both.group(0)) else 2):
+        turn.record_id, *turn.also = turn.pending  # « les deux »: the question answered for each option
+        turn.intent = turn.pending_intent or DESCRIBE
+        turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
+        return None
     if turn.pending:
         short = turn.intent == CHOOSE or (len(turn.text.split()) <= 6 and not _names_another(kb, turn))
         picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
@@ -128,10 +136,13 @@ def chooses(kb: KnowledgeBase, tracker: Tracker) -> bool:
     """Whether the latest message picks one of the options offered in words (« de ligne », « celui de la Paris
     School »), whatever the NLU made of it: then it is answered as that choice."""
     turn = understand(tracker, "", False)
-    if not turn.pending or len(turn.text.split()) > 6:
+    words = len(turn.text.split())
+    if not turn.pending or words > 12:
         return False
-    if choose(kb, turn.text, turn.pending, turn.entities):
-        return True
+    if choose(kb, turn.text, turn.pending, turn.entities, ordinals=words <= 6):
+        return True  # « celle en collectivité, elle est rattachée à qui ? »: an option's own name
+    if words > 6:
+        return False
     turn.intent = turn.pending_intent
     refined = _refined(kb, turn)
     return refined is not None
@@ -155,7 +166,7 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.again = said.mode == AGAIN
     turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
     turn.pending, turn.pending_intent, turn.intent = [], "", question
-    mention = _of_kind_said(kb, said.mention, turn.text)
+    mention = _the_other(kb, _of_kind_said(kb, said.mention, turn.text), turn)
     if mention.status == AMBIGUOUS:
         fitting = [i for i in mention.record_ids if kb.linker.types.get(i) in types_for(question)]
         if question == DESCRIBE or mention.more or len(fitting) != 1:
@@ -164,6 +175,15 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
     turn.present = question == DESCRIBE
     return None
+
+
+def _the_other(kb: KnowledgeBase, mention: Mention, turn: Turn) -> Mention:
+    """« non, l'autre titre de chargé de com »: of two records a name fits, the one that is not the subject."""
+    if (mention.status == AMBIGUOUS and len(mention.record_ids) == 2 and turn.subject in mention.record_ids
+            and re.search(r"\bautre\b", fold(turn.text))):
+        other = next(i for i in mention.record_ids if i != turn.subject)
+        return Mention(FOUND, [other], mention.text, mention.gender, total=1, score=mention.score)
+    return mention
 
 
 KIND_WORDS = ((re.compile(r"\bm[ée]tiers?\b", re.I), METIER),
@@ -260,9 +280,8 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     types = types_for(turn.intent)
     mention = find_mention(kb, turn.text, turn.entities, types, residual_unknown=turn.rescued or not turn.subject)
     subject = kb.get(turn.subject or "")
-    loose = subject is not None and (_loose_word(mention, turn.entities) or (  # « et leur site internet ? »
-        mention.score < WHOLE_NAME and subject.type not in {kb.linker.types.get(i) for i in mention.record_ids}
-        and fact_of(kb, subject, turn) is not None))
+    loose = subject is not None and mention.status != "none" and (
+        _loose_word(mention, turn.entities) or _within_fact(kb, subject, mention, turn))
     if mention.status == FOUND and not loose:
         turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
         return None
@@ -276,6 +295,20 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if clarify:
         return ask_which(kb, clarify, turn)
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
+
+
+def _within_fact(kb: KnowledgeBase, subject: Record, mention: Mention, turn: Turn) -> bool:
+    """A question asking a precise fact of the subject (« et son nom commercial ? », « et leur site internet ? »,
+    « il travaille avec qui dans l'agence ? »): a name among its words is no other record unless the message
+    clearly names one (a record found whole, of the subject's kind or another)."""
+    found = fact_of(kb, subject, turn)
+    if found is None:
+        return False
+    if fold(mention.text) and fold(mention.text) in found[0].words(turn.text):
+        return True  # « commercial » is a word of « nom commercial »
+    if mention.status in (AMBIGUOUS, UNKNOWN):
+        return True
+    return mention.score < WHOLE_NAME and subject.type not in {kb.linker.types.get(i) for i in mention.record_ids}
 
 
 def _loose_word(mention: Mention, entities: list[dict]) -> bool:
@@ -298,17 +331,17 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
     record = kb.get(turn.record_id or "")
     if record is None:
         return Reply(Answer(text="Je ne retrouve plus cette fiche dans ma base.", kind="missing"))
+    lacking = gap_asked(turn.text, record)
+    if lacking:  # a fact no fiche holds: said plainly, with what can be asked instead
+        result = missing(record, lacking, f"« {title_of(record, turn.gender)} »")
+        result.buttons = follow_ups(kb, record, turn.gender)
+        return Reply(result, remember(record, turn.gender))
     found = fact_of(kb, record, turn)
     if found is not None:  # one precise fact (a SIRET, block 5's assessment, the 2018 figures)
         fact, record, focus = found
         result = fact.compose(kb, record, focus, turn.gender)
         result.question = fact.intent
         return Reply(result, remember(record, turn.gender) + [SlotSet(FOCUS, focus_after(fact, focus).slot())])
-    lacking = gap_asked(turn.text, record)
-    if lacking:  # a fact no fiche holds: said plainly, with what can be asked instead
-        result = missing(record, lacking, f"« {title_of(record, turn.gender)} »")
-        result.buttons = follow_ups(kb, record, turn.gender)
-        return Reply(result, remember(record, turn.gender))
     if about_certification_only(turn.intent) and isinstance(record, Metier):
         certs = kb.certifications_for_metier(record.id)
         if len(certs) != 1:
@@ -347,20 +380,30 @@ def fact_of(kb: KnowledgeBase, record: Record, turn: Turn) -> Optional[tuple[Fac
     for holder in candidates:
         focus = focus_of(turn.text, holder, _focus(turn, holder), {previous_question(turn.tracker), turn.intent})
         fact = pick_fact(turn.text, holder, focus, again=turn.again)
-        if fact is not None:
+        if fact is not None and not (holder is not record and fact.job_has_it):
             return fact, holder, focus
     return None
 
 
 def subject_fact(kb: KnowledgeBase, tracker: Tracker) -> Optional[str]:
-    """The question intent of a message that asks a precise fact of the subject under way (« leur siret ? »,
-    « et en 2018 ? »), whatever the NLU made of it; None otherwise."""
-    record = kb.get(tracker.get_slot("subject") or "")
-    if record is None:
-        return None
+    """The question intent of a message that asks a precise fact (« leur siret ? », « et en 2018 ? ») or a fact no
+    fiche holds (« ça coûte combien à l'ISEFAC ? ») about the record it names or, naming none, the subject under
+    way, whatever the NLU made of it; None otherwise."""
     turn = understand(tracker, "", False)
-    found = fact_of(kb, record, turn)
-    return found[0].intent if found else None
+    mention = find_mention(kb, turn.text, turn.entities, list(BY_NAME))
+    named = kb.get(mention.record_id or "") if mention.status == FOUND else None
+    subject = kb.get(turn.subject or "")
+    for record in (named, subject):
+        if record is None:
+            continue
+        if gap_asked(turn.text, record):
+            return DESCRIBE
+        found = fact_of(kb, record, turn)
+        if found is not None:
+            return found[0].intent
+        if record is named and subject is not None:
+            return None  # another record named: the subject's facts do not apply
+    return None
 
 
 def follow_ups(kb: KnowledgeBase, record: Record, gender: str) -> list[dict]:
@@ -407,8 +450,8 @@ def from_context(kb: KnowledgeBase, turn: Turn, types: list[str]) -> tuple[Optio
     """The subject of earlier turns this question can be about: the latest subject if it fits, else
     that job's certification(s), else the last record of a fitting type, else the only sector."""
     previous = kb.get(turn.subject or "")
-    if previous is not None and previous.type in types:
-        return previous.id, None
+    if previous is not None and (previous.type in types or fact_of(kb, previous, turn) is not None):
+        return previous.id, None  # « il est sous l'autorité de qui ? » asks the subject's fiche whatever the intent
     if CERTIFICATION in types and isinstance(previous, Metier):
         certs = kb.certifications_for_metier(previous.id)
         if len(certs) == 1:

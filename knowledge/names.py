@@ -114,6 +114,9 @@ def aliases(record: Record) -> list[Alias]:
         names += [code for code in record.codes_rome if code != record.id]
     elif isinstance(record, Certification):
         names += [*_both_genders(record.intitule), record.numero, record.numero.removeprefix("RNCP")]
+        tail = record.intitule.split()[-1] if len(record.intitule.split()) > 2 else ""
+        if len(normalize(tail).text) >= 3:  # what tells the title apart: « le 360 », « le titre cross-média »
+            names += [tail, f"titre {tail}"]
     elif isinstance(record, Formation):
         names += _both_genders(*formation_names(record))
     elif isinstance(record, Secteur):

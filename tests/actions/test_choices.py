@@ -58,3 +58,23 @@ def test_correction_naming_the_kind_of_record(chat):
     chat.say("quel niveau pour être architecte ?", "ask_level", [{"entity": "job", "value": "architecte"}])
     said = chat.say("non je voulais dire le métier d'architecte d'intérieur", "deny")
     assert "bac + 4" in said and "Laquelle veux-tu" not in said
+
+
+def test_both_options_answer_the_question_for_each(chat):
+    chat.say("qui délivre le titre de chargé de communication ?", "ask_certifier",
+             [{"entity": "certification", "value": "chargé de communication"}])
+    said = chat.say("les deux", "choose_option")
+    assert "ISEFAC" in said and "Paris School of Tourism and Communication" in said
+
+
+def test_the_other_title_after_a_correction(chat):
+    chat.say("le jury du cross-média c'est qui ?", "ask_jury_vae", [{"entity": "certification", "value": "cross-média"}])
+    said = chat.say("non pas celui-là, l'autre titre de chargé de com", "deny")
+    assert "responsable de filière" in said and "RNCP35746" not in said
+
+
+def test_a_title_named_by_what_tells_it_apart(chat):
+    chat.say("qui est-ce qui délivre le titre de chargé de com cross-média ?", "ask_certifier",
+             [{"entity": "certification", "value": "chargé de com cross-média"}])
+    said = chat.say("non pardon je voulais dire le 360", "deny")
+    assert "IPL (ISEFAC Paris Lille)" in said

@@ -184,3 +184,28 @@ def test_focus_reads_blocks_years_and_certifiers(kb):
     assert focus_of("celui de la Paris School ?", cert, None, set()).value == 1
     assert focus_of("les blocs ?", cert, Focus(BLOC, 2), set()) is None
     assert elliptic("et le bloc 3 ?") and elliptic("et en 2019 alors ?") and not elliptic("et le salaire ?")
+
+
+def test_a_fact_no_fiche_holds_about_a_record_named_off_topic(domain):
+    messages, _ = run(ActionOutOfScope(), turn(text="ça coûte combien de faire le titre 360 à l'ISEFAC ?",
+                                               intent="out_of_scope"), domain)
+    said = messages[0]["text"]
+    assert "ne contient pas les frais de scolarité" in said and "RNCP28684" in said
+
+
+def test_a_freelances_rate_is_read_in_the_salary_sentence_not_taken_for_fees(chat):
+    chat.say("photographe code rome ?", "ask_rome_code", [{"entity": "job", "value": "photographe"}])
+    said = chat.say("et le tarif d'un indépendant ?", "ask_salary")
+    assert "700" in said and "1200" in said and "frais de scolarité" not in said
+
+
+def test_rome_code_alone_then_the_jobs_it_groups(chat):
+    said = chat.say("E1103", "nlu_fallback", action=ActionFallback())
+    assert "E1103" in said and "Attaché / Attachée de presse" in said
+    said = chat.say("ça regroupe quels métiers ?", "ask_jobs")
+    assert "Attaché / Attachée de presse" in said and "organigramme" not in said
+
+
+def test_a_jobs_rome_code_is_its_own_not_its_certifications(chat):
+    said = chat.say("le code rome de traffic manager", "ask_rome_code", [{"entity": "job", "value": "traffic manager"}])
+    assert "E1402" in said and "E1104" not in said
