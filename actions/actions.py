@@ -58,11 +58,11 @@ class ActionAnswer(Action):
         turn = understand(tracker, intent, rescued)
         reply: Reply = (go_on(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
                         or answer_without_record(kb, turn) or pick_record(kb, turn) or route_and_compose(kb, turn))
-        replies = [reply]
+        replies, answered = [reply], [turn.record_id, *turn.also] if turn.also else []
         for other in turn.also:  # « les deux »: the same question about each option, in order
             turn.record_id = other
             replies.append(route_and_compose(kb, turn))
-        events = list(turn.events)
+        events = list(turn.events) + [SlotSet("others", answered or None)]
         for each in replies:
             if is_question(turn.intent) and not each.answer.question:
                 each.answer.question = turn.intent

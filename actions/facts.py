@@ -384,8 +384,8 @@ def _q(pattern: str) -> re.Pattern:
 
 
 CERT_TEXT = ("secteurs_activite", "emplois_description", "objectifs", "activites")
-JOB_TEXT = ("rattachement", "en_bref", "presentation", "nature_travail", "condition_travail", "acces_metier", "vie_professionnelle",
-            "salaire_debutant", "competences", "description", "statuts", "missions")
+JOB_TEXT = ("rattachement", "duree_etudes", "en_bref", "presentation", "nature_travail", "condition_travail",
+            "acces_metier", "vie_professionnelle", "salaire_debutant", "competences", "description", "statuts", "missions")
 FORMATION_TEXT = ("descriptif", "acces", "poursuites_etudes")
 
 # The order matters: the first fact whose words the question has answers it.
@@ -473,6 +473,9 @@ FACTS: tuple[Fact, ...] = (
          lambda kb, record, focus, gender: metier.studies(kb, record, gender)),
     Fact("secteurs", _q(r"\bsecteurs?\b|domaines? d activite"), Metier, "ask_status",
          lambda kb, record, focus, gender: metier.status(kb, record, gender)),
+    Fact("age", _q(r"\bage\b|quel age|\bans minimum|trop (vieux|vieille|jeune)"), Record, "ask_studies",
+         _passage("l'âge", r"\b\d+ ans\b.{0,40}(minimum|au moins|révolus)|(âge|au moins|minimum).{0,30}\b\d+ ans|\bâge\b",
+                  JOB_TEXT + FORMATION_TEXT)),
     Fact("region", _q(r"region|quelle ville|\bou (il y a|on trouve|trouver) "), Metier, "ask_working_conditions",
          _passage("les régions où il y a du travail", r"r[ée]gion|[îi]le-de-france|grandes villes|province",
                   JOB_TEXT)),

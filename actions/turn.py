@@ -33,6 +33,8 @@ PENDING_NAME = "pending_name"  # slot: what the student said that several record
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
 BOTH = re.compile(r"(les|tous les|toutes les|pour les) (deux|2|trois|3)|les deux stp|les 2 stp")
+OTHERS = "others"  # slot: the records answered beside the subject (« les deux », two jobs named)
+PLURAL = re.compile(r"\b(leurs|chacun|chacune|les deux|tous les deux|eux|respectivement)\b")
 FOCUS = "focus"  # slot: the sub-part of the subject under discussion (« bloc:5 », « annee:2018 »)
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
@@ -284,17 +286,41 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         _loose_word(mention, turn.entities) or _within_fact(kb, subject, mention, turn))
     if mention.status == FOUND and not loose:
         turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+        several = _named_too(kb, turn, types)
+        if several:
+            turn.record_id, *turn.also = several
         return None
     if mention.status == AMBIGUOUS and not loose:
+        recent = [i for i in [turn.subject, *(turn.tracker.get_slot(OTHERS) or [])] if i in mention.record_ids]
+        if len(set(recent)) == 1:  # « et pour être auxiliaire… » after the auxiliaire spécialisé vétérinaire
+            turn.record_id = recent[0]
+            return None
         return ask_which(kb, mention, turn)
     if mention.status == UNKNOWN and not loose:
         return unknown(kb, mention, turn.intent)
     turn.record_id, clarify = from_context(kb, turn, types)
     if turn.record_id is not None:
+        others = [i for i in turn.tracker.get_slot(OTHERS) or [] if i != turn.record_id and kb.get(i)]
+        if others and PLURAL.search(fold(turn.text)):  # « et leurs salaires ? » after two jobs
+            turn.also = others
         return None
     if clarify:
         return ask_which(kb, clarify, turn)
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
+
+
+def _named_too(kb: KnowledgeBase, turn: Turn, types: list[str]) -> list[str]:
+    """Records of one kind the message names in turn, joined by « et », « , » or « ou » (« traffic manager et
+    média planneur, c'est quel niveau pour chacun ? »): each is asked the question, in order; [] for one."""
+    if not re.search(r"\bet\b|,|\bou\b", turn.text):
+        return []
+    named: list[str] = []
+    for piece in re.split(r"\bet\b|,|\bou\b", turn.text):
+        mention = find_mention(kb, piece, [], types)
+        if mention.status == FOUND and mention.score >= WHOLE_WORD and mention.record_id not in named:
+            named.append(mention.record_id)
+    kinds = {kb.linker.types.get(i) for i in named}
+    return named if len(named) >= 2 and len(kinds) == 1 else []
 
 
 def _within_fact(kb: KnowledgeBase, subject: Record, mention: Mention, turn: Turn) -> bool:

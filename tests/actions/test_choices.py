@@ -78,3 +78,16 @@ def test_a_title_named_by_what_tells_it_apart(chat):
              [{"entity": "certification", "value": "chargé de com cross-média"}])
     said = chat.say("non pardon je voulais dire le 360", "deny")
     assert "IPL (ISEFAC Paris Lille)" in said
+
+
+def test_two_jobs_named_are_each_answered_then_followed_up_together(chat):
+    said = chat.say("traffic manager et média planneur, c'est quel niveau pour chacun ?", "ask_level")
+    assert "bac + 2" in said and "bac + 5" in said
+    said = chat.say("et leurs salaires au début ?", "ask_salary")
+    assert "2916" in said and "2660" in said
+
+
+def test_a_generic_word_means_the_one_just_discussed(chat):
+    chat.say("vétérinaire et auxiliaire spécialisé vétérinaire, ça gagne combien chacun ?", "ask_salary")
+    said = chat.say("et pour être auxiliaire il faut quel âge ?", "ask_studies")
+    assert "18 ans" in said and "Laquelle veux-tu" not in said
