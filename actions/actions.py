@@ -17,7 +17,7 @@ from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
 from .turn import (Reply, answer_without_record, go_on, name_alone, pick_record, route_and_compose, settle_choice,
-                   chooses, subject_fact, understand)
+                   chooses, narrow_subject, subject_fact, understand)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class ActionAnswer(Action):
         """Answer the latest message as the question `intent` (`rescued`: the NLU was unsure)."""
         kb = knowledge_base()
         turn = understand(tracker, intent, rescued)
-        reply: Reply = (go_on(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
+        reply: Reply = (go_on(kb, turn) or narrow_subject(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
                         or answer_without_record(kb, turn) or pick_record(kb, turn) or route_and_compose(kb, turn))
         replies, answered = [reply], [turn.record_id, *turn.also] if turn.also else []
         for other in turn.also:  # « les deux »: the same question about each option, in order

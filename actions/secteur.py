@@ -19,7 +19,9 @@ def sector_jobs(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer:
         return missing(record, "de liste de métiers", f"le secteur « {record.nom} »")
     lines = [job_title(j, gender) + ("" if not j.description_absente else " (sans description dans ma source)")
              for j in jobs]
-    return answer(record, f"Les métiers de l'organigramme d'une {record.nom} :\n" + bullets(lines))
+    result = answer(record, f"Les métiers de l'organigramme d'une {record.nom} :\n" + bullets(lines))
+    result.options = [j.id for j in jobs]  # « le troisième », « le concepteur » pick one
+    return result
 
 
 def sector_overview(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer:

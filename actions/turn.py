@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from knowledge.kb import KnowledgeBase
-from knowledge.model import Certification, Metier, Record
+from knowledge.model import Certification, Metier, Record, Secteur
 from knowledge.normalize import fold
 
 from . import secteur
@@ -134,6 +134,33 @@ def _refined(kb: KnowledgeBase, turn: Turn) -> Optional[Mention]:
     return None
 
 
+NARROWING = re.compile(r"^\s*(et\s+)?(plut[oô]t\s+)?(celui|celle|ceux|le parcours|la sp[ée]cialit[ée]|l['’]option|"
+                       r"la mention|parcours|option|mention)\b", re.I)
+
+
+def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """« celui de Grenoble » after « l'IEP », « le parcours journalisme » after « le BUT information-communication »:
+    the name the student used for the subject, narrowed by these words, names another record of its kind; the
+    question just asked is asked of it."""
+    if turn.record_id is not None or turn.pending or not NARROWING.match(turn.text) or len(turn.text.split()) > 6:
+        return None
+    subject = kb.get(turn.subject or "")
+    said = str(turn.tracker.get_slot(PENDING_NAME) or "")
+    if subject is None or not said:
+        return None
+    words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
+    mention = find_mention(kb, f"{said} {words}", [], [subject.type])
+    if mention.status == AMBIGUOUS:
+        return ask_which(kb, mention, turn)
+    if mention.status != FOUND or mention.record_id == subject.id:
+        return None
+    question = previous_question(turn.tracker)
+    turn.record_id = mention.record_id
+    turn.intent = question if subject.type in types_for(question) else DESCRIBE
+    turn.present = turn.intent == DESCRIBE
+    return None
+
+
 def chooses(kb: KnowledgeBase, tracker: Tracker) -> bool:
     """Whether the latest message picks one of the options offered in words (« de ligne », « celui de la Paris
     School »), whatever the NLU made of it: then it is answered as that choice."""
@@ -169,6 +196,9 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
     turn.pending, turn.pending_intent, turn.intent = [], "", question
     mention = _the_other(kb, _of_kind_said(kb, said.mention, turn.text), turn)
+    near = _near(kb, turn, mention.record_ids) if mention.status == AMBIGUOUS else None
+    if near:
+        mention = Mention(FOUND, [near], mention.text, mention.gender, total=1, score=mention.score)
     if mention.status == AMBIGUOUS:
         fitting = [i for i in mention.record_ids if kb.linker.types.get(i) in types_for(question)]
         if question == DESCRIBE or mention.more or len(fitting) != 1:
@@ -286,16 +316,14 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         _loose_word(mention, turn.entities) or _within_fact(kb, subject, mention, turn))
     if mention.status == FOUND and not loose:
         turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+        turn.events.append(SlotSet(PENDING_NAME, mention.text or None))  # « celui de Grenoble » narrows it
         several = _named_too(kb, turn, types)
         if several:
             turn.record_id, *turn.also = several
         return None
     if mention.status == AMBIGUOUS and not loose:
-        recent = [i for i in [turn.subject, *(turn.tracker.get_slot(OTHERS) or [])] if i in mention.record_ids]
-        if len(set(recent)) == 1:  # « et pour être auxiliaire… » after the auxiliaire spécialisé vétérinaire
-            turn.record_id = recent[0]
-            return None
-        return ask_which(kb, mention, turn)
+        turn.record_id = _near(kb, turn, mention.record_ids)
+        return None if turn.record_id else ask_which(kb, mention, turn)
     if mention.status == UNKNOWN and not loose:
         return unknown(kb, mention, turn.intent)
     turn.record_id, clarify = from_context(kb, turn, types)
@@ -307,6 +335,18 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if clarify:
         return ask_which(kb, clarify, turn)
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
+
+
+def _near(kb: KnowledgeBase, turn: Turn, ids: list[str]) -> Optional[str]:
+    """Of the records a generic word fits, the only one the conversation is about: the subject, the records
+    answered beside it, the jobs of the sector under way (« et pour être auxiliaire… » after the auxiliaire
+    spécialisé vétérinaire, « parle-moi du concepteur » after an agency's organisation chart)."""
+    subject = kb.get(turn.subject or "")
+    recent = [turn.subject, *(turn.tracker.get_slot(OTHERS) or [])]
+    if isinstance(subject, Secteur):
+        recent += subject.metiers
+    near = {i for i in recent if i in ids}
+    return near.pop() if len(near) == 1 else None
 
 
 def _named_too(kb: KnowledgeBase, turn: Turn, types: list[str]) -> list[str]:

@@ -91,3 +91,22 @@ def test_a_generic_word_means_the_one_just_discussed(chat):
     chat.say("vétérinaire et auxiliaire spécialisé vétérinaire, ça gagne combien chacun ?", "ask_salary")
     said = chat.say("et pour être auxiliaire il faut quel âge ?", "ask_studies")
     assert "18 ans" in said and "Laquelle veux-tu" not in said
+
+
+def test_a_listed_job_picked_by_its_rank_or_a_word_of_its_name(chat):
+    chat.say("il y a quels métiers dans une agence de com ?", "ask_jobs", [{"entity": "sector", "value": "agence de com"}])
+    said = chat.say("le troisième il fait quoi ?", "ask_description")
+    assert "ambassadeur" in said
+    chat.say("c'est quoi l'organigramme d'une agence de communication ?", "ask_description",
+             [{"entity": "sector", "value": "agence de communication"}])
+    said = chat.say("parle moi du concepteur", "ask_description")
+    assert "messages publicitaires" in said and "correspond à" not in said
+
+
+def test_the_subject_narrowed_by_a_few_words(chat):
+    chat.say("les débouchés du BUT information-communication ?", "ask_jobs")
+    said = chat.say("le parcours journalisme", "choose_option")
+    assert "parcours journalisme" in said and "journaliste reporter d'images" in said
+    chat.say("comment on rentre à l'IEP ?", "ask_level")
+    said = chat.say("celui de Grenoble", "choose_option")
+    assert "Grenoble" in said and "concours" in said and "Parcoursup" in said
