@@ -13,6 +13,7 @@ from knowledge.normalize import fold
 
 from .compose import Answer
 from .config import knowledge_base, settings
+from .gaps import gap_asked
 from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
@@ -137,6 +138,12 @@ class ActionOutOfScope(Action):
         fact = subject_fact(knowledge_base(), tracker)
         if fact:  # « leur numéro de siret ? » about the subject under way
             return ActionAnswer().answer(dispatcher, tracker, fact)
+        lacking = gap_asked((tracker.latest_message or {}).get("text") or "", None)
+        if lacking:  # « la com, ça recrute en ce moment ? »: an orientation question the base cannot answer
+            say(dispatcher, Answer(text=f"Ma base ne contient pas {lacking} : je préfère ne rien inventer. Pour un "
+                                        f"conseil personnalisé, tu peux contacter {settings().counsellor}.",
+                                   kind="missing"))
+            return []
         dispatcher.utter_message(text="Je ne peux t'aider que sur l'orientation : métiers, études et certifications. "
                                       "Pose-moi une question sur ces sujets !")
         return []

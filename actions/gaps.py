@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from knowledge.model import Certification, Formation, Metier, Record
+from knowledge.model import Certification, CodeRome, Formation, Metier, Record, Secteur
 
 # (words of the question, what the base lacks, the record types it is said about: None for every type)
 GAPS: tuple[tuple[re.Pattern, str, Optional[type | tuple[type, ...]]], ...] = (
@@ -20,16 +20,19 @@ GAPS: tuple[tuple[re.Pattern, str, Optional[type | tuple[type, ...]]], ...] = (
     (re.compile(r"\b(combien de places|nombre de places|places (au|du) concours)\b", re.I), "le nombre de places",
      None),
     (re.compile(r"\bch[oô]mage\b", re.I), "de chiffres sur le chômage", Metier),
+    (re.compile(r"\b(recrut\w*|embauch\w*)\b.*\b(en ce moment|actuellement|cette ann[ée]e|aujourd'hui)\b|"
+                r"\b(en ce moment|actuellement)\b.*\b(recrut\w*|embauch\w*)\b", re.I),
+     "de chiffres récents sur le recrutement", (Metier, Formation, CodeRome, Secteur)),
     (re.compile(r"\bportes?[- ]ouvertes?\b|\bJPO\b", re.I), "les dates de portes ouvertes", None),
     (re.compile(r"\b(date|dates|calendrier) (des |d'|de l')?(inscriptions?|rentr[ée]e|concours)\b", re.I),
      "les dates d'inscription", None),
 )
 
 
-def gap_asked(text: str, record: Record) -> Optional[str]:
+def gap_asked(text: str, record: Optional[Record]) -> Optional[str]:
     """What the question asks that no fiche holds (« les frais de scolarité »), None for a question the base
-    may answer."""
+    may answer; with no record, what it asks that the base holds for no record at all."""
     for words, lacking, kind in GAPS:
-        if words.search(text or "") and (kind is None or isinstance(record, kind)):
+        if words.search(text or "") and (kind is None or record is None or isinstance(record, kind)):
             return lacking
     return None
