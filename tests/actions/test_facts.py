@@ -209,3 +209,11 @@ def test_rome_code_alone_then_the_jobs_it_groups(chat):
 def test_a_jobs_rome_code_is_its_own_not_its_certifications(chat):
     said = chat.say("le code rome de traffic manager", "ask_rome_code", [{"entity": "job", "value": "traffic manager"}])
     assert "E1402" in said and "E1104" not in said
+
+
+def test_recent_recruitment_asked_of_nothing_in_particular_is_an_honest_gap(domain):
+    messages, _ = run(ActionOutOfScope(), turn(text="est-ce que la com ça recrute en ce moment ?",
+                                               intent="out_of_scope"), domain)
+    assert "ne contient pas de chiffres récents sur le recrutement" in messages[0]["text"]
+    messages, _ = run(ActionOutOfScope(), turn(text="quel temps fait-il ?", intent="out_of_scope"), domain)
+    assert "orientation" in messages[0]["text"]
