@@ -96,10 +96,13 @@ def names_certifier(text: str, certifier) -> bool:
     return any(_names_certifier(folded, name) for name in (certifier.nom_legal, certifier.nom_commercial) if name)
 
 
+GENERIC_NAME_WORDS = frozenset("paris lille institut formation formations ecole school communication tourism "
+                               "promotion management developpement learning".split())
+
+
 def _names_certifier(folded: str, name: str) -> bool:
     """« l'ISEFAC », « la Paris School » name a certifier: one of its distinctive words (or two in a row)."""
-    words = [w for w in _words(name).split() if len(w) >= 4 and w not in {"paris", "institut", "formation", "ecole",
-                                                                          "school", "communication", "tourism"}]
+    words = [w for w in _words(name).split() if len(w) >= 4 and w not in GENERIC_NAME_WORDS]
     if any(f" {w} " in folded for w in words):
         return True
     parts = _words(name).split()
@@ -490,7 +493,7 @@ BY_NAME = {f.name: f for f in FACTS}
 # A short follow-up about the sub-part in focus: (focus kind, the question's words, the fact answering it)
 FOCUS_FOLLOW_UPS = (
     (ANNEE, _q(r"insertion|insere|taux|metier vise|combien|certifies|diplomes|chiffres|reussi"), "annee"),
-    (JURY, _q(r"combien|compose|qui|membres|pro"), "jury"),
+    (JURY, _q(r"combien|compose|membres|professionnels|qui (en fait partie|y siege|sont ils|c est)"), "jury"),
     (BLOC, _q(r"evalu|valide|passe|epreuve|examen"), "evaluation"),
 )
 
