@@ -120,9 +120,17 @@ def sentences(*texts: str) -> list[str]:
 
 
 def matching(pattern: str, *texts: str, limit: int = 3) -> list[str]:
+    """The sentences of `texts` holding `pattern` (at most `limit`); a sentence that ends with « : » keeps the
+    lines it introduces (« placé sous l'autorité d'un référent : chez l'annonceur, … »)."""
     words = re.compile(pattern, re.I)
-    found = [s for s in sentences(*texts) if words.search(s)]
-    return list(dict.fromkeys(found))[:limit]
+    said = sentences(*texts)
+    found: list[str] = []
+    for index, sentence in enumerate(said):
+        if words.search(sentence) and sentence not in found:
+            found.append(sentence)
+            if sentence.endswith(":"):
+                found += [s for s in said[index + 1:index + 3] if s not in found]
+    return found[:limit + 2] if found and found[0].endswith(":") else found[:limit]
 
 
 def _cert_name(record: Certification) -> str:
@@ -454,8 +462,6 @@ FACTS: tuple[Fact, ...] = (
     Fact("artisan", _q(r"\bartisan"), Metier, "ask_status", _passage("le statut d'artisan", r"artisan", JOB_TEXT)),
     Fact("liberal", _q(r"\bliberal|s installer"), Metier, "ask_status",
          _passage("l'exercice en libéral", r"lib[ée]ral|s'installer|installer", JOB_TEXT)),
-    Fact("niveau", _q(r"\bniveau\b"), Metier, "ask_level",
-         lambda kb, record, focus, gender: metier.access_level(kb, record, gender)),
     Fact("collabore", _q(r"avec qui|collabor|en relation avec|en contact avec|son equipe"), Record,
          "ask_working_conditions", _passage("ses collaborateurs", r"collabor|en relation|en lien|travaille avec|en "
                                             r"contact|[ée]quipe", ("nature_travail", "competences", "condition_travail",
@@ -471,6 +477,8 @@ FACTS: tuple[Fact, ...] = (
                   r"auto-?entrepreneur|tarif|propre (agence|entreprise|studio)", JOB_TEXT)),
     Fact("salaire", _q(r"salaire|\bgagne|se fait combien|combien par mois|\bpaye|remuner|\bpaie\b"), Metier,
          "ask_salary", lambda kb, record, focus, gender: metier.salary(kb, record, gender)),
+    Fact("niveau", _q(r"\bniveau\b"), Metier, "ask_level",
+         lambda kb, record, focus, gender: metier.access_level(kb, record, gender)),
     Fact("diplome", _q(r"(s appelle|nom|quel|premier|lequel).{0,20}diplome|diplome.{0,20}(s appelle|a passer|"
                        r"a preparer|faut)"), Metier, "ask_studies",
          lambda kb, record, focus, gender: metier.studies(kb, record, gender)),

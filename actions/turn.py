@@ -93,14 +93,18 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if turn.pending:
         short = turn.intent == CHOOSE or (len(turn.text.split()) <= 6 and not _names_another(kb, turn))
         picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
-        if not picked and short and turn.intent != CHOOSE:
+        if not picked and short and not turn.text.startswith("/"):
             refined = _refined(kb, turn)
             if refined is not None and refined.status == AMBIGUOUS:
                 turn.intent = turn.pending_intent or turn.intent
                 return ask_which(kb, refined, turn)
             picked = refined.record_id if refined is not None else None
+        if not picked and is_question(turn.intent) and not _names_another(kb, turn):
+            kind = _of_kind_said(kb, Mention(AMBIGUOUS, list(turn.pending)), turn.text)
+            picked = kind.record_id  # « niveau d'études minimum pour le métier ? » after « directrice artistique »
         if picked:
-            keep = turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew
+            keep = (turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew; a word of
+                    and ("?" in turn.text or len(turn.text.split()) > 3))  # an option (« spécialisée ») answers it
             turn.record_id, turn.intent = picked, (turn.intent if keep else turn.pending_intent)
             turn.present = turn.intent == DESCRIBE
         turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
@@ -142,7 +146,9 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     """« celui de Grenoble » after « l'IEP », « le parcours journalisme » after « le BUT information-communication »:
     the name the student used for the subject, narrowed by these words, names another record of its kind; the
     question just asked is asked of it."""
-    if turn.record_id is not None or turn.pending or not NARROWING.match(turn.text) or len(turn.text.split()) > 6:
+    words = turn.text.split()
+    narrowing = NARROWING.match(turn.text) and len(words) <= 6
+    if turn.record_id is not None or turn.pending or not (narrowing or len(words) <= 2) or turn.text.startswith("/"):
         return None
     subject = kb.get(turn.subject or "")
     said = str(turn.tracker.get_slot(PENDING_NAME) or "")
@@ -150,10 +156,12 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
     mention = find_mention(kb, f"{said} {words}", [], [subject.type])
-    if mention.status == AMBIGUOUS:
+    if mention.status == AMBIGUOUS and narrowing:
         return ask_which(kb, mention, turn)
     if mention.status != FOUND or mention.record_id == subject.id:
         return None
+    if not narrowing and not all(w in fold(mention.text) for w in fold(f"{said} {words}").split()):
+        return None  # « spécialisée » after « éducatrice » names « éducatrice spécialisée »; a new name does not
     question = previous_question(turn.tracker)
     turn.record_id = mention.record_id
     turn.intent = question if subject.type in types_for(question) else DESCRIBE
@@ -228,7 +236,7 @@ def _of_kind_said(kb: KnowledgeBase, mention: Mention, text: str) -> Mention:
     d'intérieur »): the records of that kind, one of them found when it is the only one."""
     if mention.status != AMBIGUOUS:
         return mention
-    said = text.replace(mention.text, " ")  # « BTS » inside the name says nothing of the kind
+    said = text.replace(mention.text, " ") if mention.text else text  # « BTS » inside the name says nothing of it
     for words, kind in KIND_WORDS:
         if words.search(said):
             fitting = [i for i in mention.record_ids if kb.linker.types.get(i) == kind]

@@ -110,3 +110,16 @@ def test_the_subject_narrowed_by_a_few_words(chat):
     chat.say("comment on rentre à l'IEP ?", "ask_level")
     said = chat.say("celui de Grenoble", "choose_option")
     assert "Grenoble" in said and "concours" in said and "Parcoursup" in said
+
+
+def test_a_word_of_an_option_answers_the_question_asked(chat):
+    chat.say("éducatrice il faut quel niveau ?", "ask_level", [{"entity": "job", "value": "éducatrice"}])
+    said = chat.say("spécialisée", "ask_description")
+    assert "bac + 3" in said and "en bref" not in said
+
+
+def test_the_kind_of_record_said_in_a_question_picks_the_option(chat):
+    chat.say("directrice artistique", "ask_description", [{"entity": "job", "value": "directrice artistique"}])
+    assert len(options(chat)) == 2
+    said = chat.say("niveau d'études minimum pour le métier ?", "ask_level")
+    assert "directrice artistique" in said and "bac + 3" in said

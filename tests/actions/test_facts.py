@@ -217,3 +217,15 @@ def test_recent_recruitment_asked_of_nothing_in_particular_is_an_honest_gap(doma
     assert "ne contient pas de chiffres récents sur le recrutement" in messages[0]["text"]
     messages, _ = run(ActionOutOfScope(), turn(text="quel temps fait-il ?", intent="out_of_scope"), domain)
     assert "orientation" in messages[0]["text"]
+
+
+def test_a_sentence_introducing_a_list_keeps_its_lines(chat):
+    said = chat.say("il est sous l'autorité de qui le chargé de communication cross-média ?", "ask_working_conditions",
+                    CERT)
+    assert "directeur de la communication" in said
+
+
+def test_salary_level_words_ask_the_salary(chat):
+    chat.say("dircom", "ask_description", [{"entity": "job", "value": "dircom"}])
+    said = chat.say("ok et niveau salaire ?", "ask_level")
+    assert "ne contient pas" in said and "bac + 5" not in said
