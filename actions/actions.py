@@ -108,7 +108,9 @@ class ActionFallback(Action):
         « que fait une infirmière ? » may fall under the NLU threshold; its runner-up intent and the
         named job are enough to answer it (here: honestly, that the job is not in the base)."""
         message = tracker.latest_message or {}
-        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        offered = bool(tracker.get_slot("pending_options"))  # a choice only when options wait for one
+        ranking = [r for r in message.get("intent_ranking") or []
+                   if r.get("name") != "nlu_fallback" and (offered or r.get("name") != "choose_option")]
         if not ranking or not is_question(ranking[0].get("name") or ""):
             return None
         named = any(type_of_entity(e) for e in message.get("entities") or [])

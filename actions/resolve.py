@@ -135,6 +135,7 @@ DESCRIBE_WORDS = frozenset("quoi qu que presente parle infos info information in
 AGAIN_WORDS = frozenset(  # corrections
     "non nan plutot parlais voulais dire pensais pardon oups mais pas je j me suis trompe trompee autre".split())
 PRESENT, DESCRIBE_IT, AGAIN = "present", "describe", "again"
+KIND_TOKENS = frozenset("metier titre certification certif formation diplome fiche".split())
 ALONE_SCORE = 86  # a name alone must match this well: « stage » is no « sage-femme », « argent » no « agent »
 
 
@@ -187,7 +188,7 @@ def alone(kb: KnowledgeBase, message: str, entities: list[dict]) -> Optional[Alo
 def _heads(kb: KnowledgeBase, said: str, ids: list[str]) -> bool:
     """Whether several records' names start with what was said (« technicien », « chargée de communication »,
     « BTS SIO »), as a generic or partial name does; an ordinal (« le deuxième ») is no name."""
-    tokens = normalize(said).tokens
+    tokens = [t for t in normalize(said).tokens if t not in KIND_TOKENS]  # « titre de chargé de com »
     if not tokens or (ordinal(said) is not None and len(tokens) == 1):
         return False
     linker = kb.linker
@@ -225,6 +226,11 @@ def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[d
     result = among.link(message)
     if result.status == FOUND and result.best.score >= 80:
         return result.best.id
+    for entity in entities:  # « celle en collectivité, elle est rattachée à qui ? »: the NLU's span is the clue
+        if type_of_entity(entity) and entity.get("value"):
+            named = among.link(str(entity["value"]))
+            if named.status == FOUND and named.best.score >= 80:
+                return named.best.id
     scanned = among.find_in_sentence(message)
     if scanned.status == FOUND:
         return scanned.best.id

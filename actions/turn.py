@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from knowledge.kb import KnowledgeBase
 from knowledge.model import Certification, Metier, Record, Secteur
-from knowledge.normalize import fold
+from knowledge.normalize import fold, normalize
 
 from . import secteur
 from .compose import QUESTION_KEY, Answer, choice_buttons, join_fr, missing, of, title_of
@@ -91,8 +91,12 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]
         return None
     if turn.pending:
-        short = turn.intent == CHOOSE or (len(turn.text.split()) <= 6 and not _names_another(kb, turn))
-        picked = choose(kb, turn.text, turn.pending, turn.entities) if short else None
+        another = turn.intent != CHOOSE and _names_another(kb, turn)
+        short = turn.intent == CHOOSE or len(turn.text.split()) <= 6
+        # an option's own name (« le parcours journalisme ») is a choice; an ordinal is not when the question names
+        # another record (« combien gagne un plombier ? »: its « un » is no « the first »)
+        picked = choose(kb, turn.text, turn.pending, turn.entities, ordinals=not another) if short else None
+        short = short and (picked is not None or not another)
         if not picked and short and not turn.text.startswith("/"):
             refined = _refined(kb, turn)
             if refined is not None and refined.status == AMBIGUOUS:
@@ -147,12 +151,13 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     the name the student used for the subject, narrowed by these words, names another record of its kind; the
     question just asked is asked of it."""
     words = turn.text.split()
-    narrowing = NARROWING.match(turn.text) and len(words) <= 6
-    if turn.record_id is not None or turn.pending or not (narrowing or len(words) <= 2) or turn.text.startswith("/"):
+    narrowing = bool(NARROWING.match(turn.text)) and len(words) <= 6
+    short = len(words) <= 2 and not turn.pending
+    if turn.record_id is not None or not (narrowing or short) or turn.text.startswith("/"):
         return None
     subject = kb.get(turn.subject or "")
-    said = str(turn.tracker.get_slot(PENDING_NAME) or "")
-    if subject is None or not said:
+    said = _name_words(kb, subject, str(turn.tracker.get_slot(PENDING_NAME) or "")) if subject else ""
+    if not said:
         return None
     words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
     mention = find_mention(kb, f"{said} {words}", [], [subject.type])
@@ -167,6 +172,13 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.intent = question if subject.type in types_for(question) else DESCRIBE
     turn.present = turn.intent == DESCRIBE
     return None
+
+
+def _name_words(kb: KnowledgeBase, record: Record, said: str) -> str:
+    """The words of what the student said that belong to the record's names (« rentre l'IEP » → « IEP »)."""
+    known = {w for i in kb.linker.by_record.get(record.id, ()) for w in kb.linker.aliases[i].norm.split()}
+    return " ".join(w for w in re.findall(r"[\w'’-]+", said)
+                    if normalize(w).text and set(normalize(w).text.split()) <= known)
 
 
 def chooses(kb: KnowledgeBase, tracker: Tracker) -> bool:
@@ -237,6 +249,8 @@ def _of_kind_said(kb: KnowledgeBase, mention: Mention, text: str) -> Mention:
     if mention.status != AMBIGUOUS:
         return mention
     said = text.replace(mention.text, " ") if mention.text else text  # « BTS » inside the name says nothing of it
+    lead = re.match(r"\s*(\w+)", mention.text or "")
+    said += " " + lead.group(1) if lead and fold(lead.group(1)) in ("titre", "certification", "metier") else ""
     for words, kind in KIND_WORDS:
         if words.search(said):
             fitting = [i for i in mention.record_ids if kb.linker.types.get(i) == kind]
@@ -502,8 +516,7 @@ def offer(kb: KnowledgeBase, result: Answer, record: Record, turn: Turn) -> list
     if result.options and not result.buttons:
         listed = [r for r in (kb.get(i) for i in result.options) if r is not None]
         result.buttons = choice_buttons(listed, turn.gender)
-        events += [SlotSet("pending_options", [r.id for r in listed]), SlotSet("pending_intent", DESCRIBE),
-                   SlotSet(PENDING_NAME, None)]
+        events += [SlotSet("pending_options", [r.id for r in listed]), SlotSet("pending_intent", DESCRIBE)]
     if result.more is not None:
         result.buttons = [*result.buttons, MORE_BUTTON]
     return events

@@ -123,3 +123,25 @@ def test_the_kind_of_record_said_in_a_question_picks_the_option(chat):
     assert len(options(chat)) == 2
     said = chat.say("niveau d'études minimum pour le métier ?", "ask_level")
     assert "directrice artistique" in said and "bac + 3" in said
+
+
+def test_an_option_named_by_its_own_words_while_they_also_look_like_a_job(chat):
+    chat.say("les débouchés du BUT information-communication ?", "ask_jobs",
+             [{"entity": "formation", "value": "BUT information-communication"}])
+    assert "FOR.8004" in options(chat)
+    said = chat.say("le parcours journalisme", "ask_studies")
+    assert "journaliste reporter d'images" in said and "Pour devenir journaliste" not in said
+
+
+def test_the_other_title_when_the_nlu_tags_the_words_title_of(chat):
+    chat.say("le jury du cross-média c'est qui ?", "ask_jury_vae", [{"entity": "certification", "value": "cross-média"}])
+    said = chat.say("non pas celui-là, l'autre titre de chargé de com", "deny",
+                    [{"entity": "certification", "value": "titre de chargé de com", "confidence_entity": 0.51}])
+    assert "responsable de filière" in said
+
+
+def test_a_narrowing_keeps_only_the_words_of_the_subjects_names(chat):
+    chat.say("comment on rentre à l'IEP ?", "ask_studies",
+             [{"entity": "formation", "value": "IEP", "confidence_entity": 0.19}])
+    said = chat.say("celui de Grenoble", "choose_option")
+    assert "Institut d'études politiques de Grenoble" in said
