@@ -17,8 +17,8 @@ from .gaps import gap_asked
 from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
-from .turn import (Reply, answer_without_record, go_on, name_alone, pick_record, route_and_compose, settle_choice,
-                   chooses, narrow_subject, subject_fact, understand)
+from .choices import chooses, name_alone, narrow_subject, settle_choice
+from .turn import Reply, answer_without_record, go_on, pick_record, route_and_compose, subject_fact, understand
 
 log = logging.getLogger(__name__)
 
