@@ -12,7 +12,7 @@ from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
 from knowledge.model import Certification
 from knowledge.normalize import fold, normalize
 
-from .facts import names_certifier
+from .focus import names_certifier
 from .record_types import BY_NAME, CHOICE_ENTITY, METIER, type_of_entity
 
 ORDINALS = {

@@ -22,7 +22,8 @@ from knowledge.normalize import fold
 from . import secteur
 from .compose import QUESTION_KEY, Answer, choice_buttons, join_fr, missing, of, title_of
 from .config import settings
-from .facts import Fact, Focus, focus_after, focus_of, pick_fact
+from .facts import Fact, focus_after, pick_fact
+from .focus import Focus, focus_of
 from .gaps import gap_asked
 from .record_types import BY_NAME, CERTIFICATION, SECTEUR
 from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, find_mention

@@ -11,7 +11,7 @@ import pytest
 
 from actions.actions import ActionFallback, ActionOutOfScope, ActionSmallTalk
 from actions.compose import QUESTION_KEY
-from actions.facts import BLOC, Focus, elliptic, fact_asked, focus_of
+from actions.facts import elliptic, fact_asked
 from knowledge.kb import KnowledgeBase
 from tests.actions.conftest import run, turn
 
@@ -177,12 +177,7 @@ def test_fact_words(kb, text, fact):
     assert (found.name if found else None) == fact
 
 
-def test_focus_reads_blocks_years_and_certifiers(kb):
-    cert = kb.get(CROSS_MEDIA)
-    assert focus_of("le bloc 4 ?", cert, None, set()) == Focus(BLOC, 4)
-    assert focus_of("le troisième ?", cert, None, {"ask_profile"}) == Focus(BLOC, 3)
-    assert focus_of("celui de la Paris School ?", cert, None, set()).value == 1
-    assert focus_of("les blocs ?", cert, Focus(BLOC, 2), set()) is None
+def test_elliptic_messages_name_only_a_part():
     assert elliptic("et le bloc 3 ?") and elliptic("et en 2019 alors ?") and not elliptic("et le salaire ?")
 
 
