@@ -278,3 +278,55 @@ def passage(what: str, pattern: str, fields: tuple[str, ...]):
 
 
 
+
+
+def bloc_contents(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gender: str) -> Answer:
+    """What a block covers: the skills of the block in focus (its title when the fiche lists none)."""
+    bloc = _bloc(record, focus)
+    if bloc is None:
+        if not record.competences:
+            return missing(record, "de liste de compétences", _cert_name(record))
+        return answer(record, f"Compétences visées par {_cert_name(record)} :\n" + bullets(record.competences[:8]))
+    skills = [re.sub(r"(?<=[a-zé])\.(?=[A-ZÉ])", ". ", s) for s in bloc.competences]
+    text = f"Contenu du {_bloc_name(record, bloc)[3:]} de {_cert_name(record)}"
+    return answer(record, text + (" :\n" + bullets(skills) if skills else "."))
+
+
+def objectives(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gender: str) -> Answer:
+    if not record.objectifs:
+        return missing(record, "d'objectifs", _cert_name(record))
+    return answer(record, f"Objectifs de {_cert_name(record)}, d'après la fiche :\n"
+                          + "\n".join(record.objectifs.split("\n")[:2]))
+
+
+def legal_basis(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gender: str) -> Answer:
+    if not (record.base_legale or record.date_enregistrement):
+        return missing(record, "de base légale", _cert_name(record))
+    text = record.base_legale or f"Enregistrement décidé le {date_fr(record.date_enregistrement)}."
+    return answer(record, f"Base légale de {_cert_name(record)} : {text}")
+
+
+def interests(kb: KnowledgeBase, record: Record, focus: Optional[Focus], gender: str) -> Answer:
+    """The centres d'intérêt a job (ONISEP) or a ROME code (France Travail) is attached to."""
+    labels = [r.label for r in (kb.get(i) for i in getattr(record, "centres_interet", [])) if r is not None] or [
+        i for i in getattr(record, "centres_interet", []) if not re.match(r"^[A-Z]+\.", i)]
+    if not labels:
+        return missing(record, "de centres d'intérêt", f"« {title_of(record, gender)} »")
+    return answer(record, f"Centres d'intérêt de « {title_of(record, gender)} » : " + join_fr(labels) + ".")
+
+
+def formation_field(what: str, *attributes: str):
+    """One field of a formation (its RNCP code, its ministry, its NSF codes), said with its label."""
+    def compose(kb: KnowledgeBase, record: Record, focus: Optional[Focus], gender: str) -> Answer:
+        values = []
+        for name in attributes:
+            value = getattr(record, name, "")
+            if isinstance(value, list):
+                value = join_fr([f"{c} ({label})" if isinstance(c, str) and label else str(c)
+                                 for c, label in value] if value and isinstance(value[0], tuple) else value)
+            if value:
+                values.append(str(value))
+        if not values:
+            return missing(record, what, f"« {record.label} »")
+        return answer(record, f"« {record.label} » : " + " ; ".join(values) + ".")
+    return compose

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
-from knowledge.model import Certification, Metier, Record
+from knowledge.model import Certification, CodeRome, Formation, Metier, Record
 
 from . import certification, metier
 from .compose import Answer
-from .details import (route, acquisition, assessment, codes, contact, jury, jury_chair, oral,
+from .details import (bloc_contents, formation_field, interests, legal_basis, objectives, route, acquisition, assessment, codes, contact, jury, jury_chair, oral,
                       passage, per_certifier, places, preparation, replaced, selection, site, still_valid,
                       vae_assessment, year)
 from .focus import ANNEE, BLOC, CERTIFIER, JURY, Focus, folded_words
@@ -80,6 +80,12 @@ FACTS: tuple[Fact, ...] = (
          Certification, "ask_studies", selection),
     Fact("prerequis", _q(r"demandent quoi|pour (y )?(entrer|rentrer)|prerequis|pre requis|conditions d (acces|entree)"),
          Certification, "ask_level", lambda kb, record, focus, gender: certification.level_and_entry(kb, record, gender)),
+    Fact("bloc_contenu", _q(r"blocs? \d.{0,30}(contient|consiste|comprend|competences|contenu|apprend)|"
+                            r"(competences|contenu) du bloc|competences visees|liste des competences"), Certification, "ask_profile", bloc_contents, BLOC),
+    Fact("objectifs", _q(r"objectifs?|a quoi (il |elle )?sert|pourquoi (ce|cette|le) (titre|certif)|le but d"),
+         Certification, "ask_description", objectives),
+    Fact("base_legale", _q(r"arrete|journal officiel|base legale|legalement"), Certification, "ask_validity_dates",
+         legal_basis),
     Fact("evaluation", _q(r"evalu|se valide|valide comment|examen|epreuves?|se passe comment"), Certification,
          "ask_profile", assessment, BLOC),
     Fact("officiel", _q(r"officiel|reconnue? par l etat|(encore|toujours|plus) (valable|valide|enregistre|reconnu)|"
@@ -133,6 +139,19 @@ FACTS: tuple[Fact, ...] = (
          lambda kb, record, focus, gender: metier.studies(kb, record, gender)),
     Fact("secteurs", _q(r"\bsecteurs?\b|domaines? d activite"), Metier, "ask_status",
          lambda kb, record, focus, gender: metier.status(kb, record, gender)),
+    Fact("interets", _q(r"centres? d interet|ca plait a qui|pour qui aime|quel profil|si j aime"), Record,
+         "ask_profile", interests),
+    Fact("debouches", _q(r"\bdebouches\b|ca recrute|embauche|trouver (du travail|un emploi|un job)|avenir|"
+                         r"marche du travail|insertion"), Metier, "ask_jobs",
+         passage("le marché du travail", r"emploi|recrut|débouch|embauch|march[ée]|postes?|offres?|besoins?|salarié",
+                 ("en_bref", "vie_professionnelle"))),
+    Fact("formation_rncp", _q(r"\brncp\b|reconnue? par l etat|quel type de diplome"), Formation,
+         "ask_level", formation_field("de code RNCP", "code_rncp", "nature_certificat")),
+    Fact("tutelle", _q(r"tutelle|ministere|qui (la |le )?delivre|delivre par"), Formation, "ask_level",
+         formation_field("de ministère de tutelle", "tutelle")),
+    Fact("formation_nsf", _q(r"\bnsf\b"), Formation, "ask_level", formation_field("de code NSF", "codes_nsf")),
+    Fact("rome_acces", _q(r"acces|diplome|niveau|etudes|formation"), CodeRome, "ask_studies",
+         passage("l'accès à l'emploi", r".", ("acces_emploi",))),
     Fact("age", _q(r"\bage\b|quel age|\bans minimum|trop (vieux|vieille|jeune)"), Record, "ask_studies",
          passage("l'âge", r"\b\d+ ans\b.{0,40}(minimum|au moins|révolus)|(âge|au moins|minimum).{0,30}\b\d+ ans|\bâge\b",
                   JOB_TEXT + FORMATION_TEXT)),
