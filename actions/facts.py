@@ -139,10 +139,10 @@ FACTS: tuple[Fact, ...] = (
          lambda kb, record, focus, gender: metier.studies(kb, record, gender)),
     Fact("secteurs", _q(r"\bsecteurs?\b|domaines? d activite"), Metier, "ask_status",
          lambda kb, record, focus, gender: metier.status(kb, record, gender)),
-    Fact("interets", _q(r"centres? d interet|ca plait a qui|pour qui aime|quel profil|si j aime"), Record,
+    Fact("interets", _q(r"centres? d interet|ca plait a qui|pour qui aime|si j aime"), Record,
          "ask_profile", interests),
     Fact("debouches", _q(r"\bdebouches\b|ca recrute|embauche|trouver (du travail|un emploi|un job)|avenir|"
-                         r"marche du travail|insertion"), Metier, "ask_jobs",
+                         r"marche du travail"), Metier, "ask_jobs",
          passage("le marché du travail", r"emploi|recrut|débouch|embauch|march[ée]|postes?|offres?|besoins?|salarié",
                  ("en_bref", "vie_professionnelle"))),
     Fact("formation_rncp", _q(r"\brncp\b|reconnue? par l etat|quel type de diplome"), Formation,
