@@ -154,8 +154,9 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if said is None or (turn.subject and loose_word(said.mention, turn.entities)):
         return None  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
     picked = choose(kb, turn.text, turn.pending, turn.entities) if turn.pending else None
-    if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME):
-        return None  # one of the options offered (« plutôt le cross-média »): settle_choice takes it
+    if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME
+                   or re.search(r"\bpas\b", fold(turn.text))):
+        return None  # one of the options offered (« plutôt le cross-média », « pas celui de l'ISEFAC »): a choice
     question = _question_for(kb, said, turn)
     turn.again = said.mode == AGAIN
     turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]

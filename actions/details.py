@@ -330,3 +330,11 @@ def formation_field(what: str, *attributes: str):
             return missing(record, what, f"« {record.label} »")
         return answer(record, f"« {record.label} » : " + " ; ".join(values) + ".")
     return compose
+
+
+def telephone(kb: KnowledgeBase, record: Certification, focus: Optional[Focus], gender: str) -> Answer:
+    """The fiches give no phone number: said, with the e-mail addresses or sites they do give."""
+    result = missing(record, "de numéro de téléphone", _cert_name(record))
+    if record.contacts:
+        result.text += "\nLa fiche donne ces adresses e-mail : " + join_fr(record.contacts) + "."
+    return result

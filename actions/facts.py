@@ -15,7 +15,7 @@ from knowledge.model import Certification, CodeRome, Formation, Metier, Record
 
 from . import certification, metier
 from .compose import Answer
-from .details import (bloc_contents, formation_field, interests, legal_basis, objectives, route, acquisition, assessment, codes, contact, jury, jury_chair, oral,
+from .details import (telephone, bloc_contents, formation_field, interests, legal_basis, objectives, route, acquisition, assessment, codes, contact, jury, jury_chair, oral,
                       passage, per_certifier, places, preparation, replaced, selection, site, still_valid,
                       vae_assessment, year)
 from .focus import ANNEE, BLOC, CERTIFIER, JURY, Focus, folded_words
@@ -54,6 +54,8 @@ FACTS: tuple[Fact, ...] = (
          CERTIFIER),
     Fact("nom_commercial", _q(r"nom commercial|nom de l ecole|l ecole s appelle"), Certification, "ask_certifier",
          per_certifier("le nom commercial", "nom_commercial"), CERTIFIER),
+    Fact("telephone", _q(r"telephone|\btel\b|numero de tel|appeler"), Certification, "ask_certifier", telephone,
+         CERTIFIER),
     Fact("contact", _q(r"\b(e ?)?mails?\b|courriel|contacter|telephone|\bcontacts?\b|\bjoindre\b"), Certification,
          "ask_certifier", contact, CERTIFIER),
     Fact("site", _q(r"\bsites?\b|\burl\b|\bsite web\b|\bliens?\b"), Certification, "ask_certifier", site, CERTIFIER),
@@ -152,6 +154,11 @@ FACTS: tuple[Fact, ...] = (
     Fact("formation_nsf", _q(r"\bnsf\b"), Formation, "ask_level", formation_field("de code NSF", "codes_nsf")),
     Fact("rome_acces", _q(r"acces|diplome|niveau|etudes|formation"), CodeRome, "ask_studies",
          passage("l'accès à l'emploi", r".", ("acces_emploi",))),
+    Fact("horaires", _q(r"horaires?|la nuit|le week ?end|le dimanche|tot le matin|combien d heures"), Metier,
+         "ask_working_conditions", passage("les horaires", r"horaires?|nuit|week-end|dimanche|tôt|heures|décalé",
+                                           ("condition_travail", *JOB_TEXT))),
+    Fact("teletravail", _q(r"teletravail|a distance|de chez (moi|soi|lui)"), Metier, "ask_working_conditions",
+         passage("le télétravail", r"télétravail|à distance|domicile", JOB_TEXT)),
     Fact("age", _q(r"\bage\b|quel age|\bans minimum|trop (vieux|vieille|jeune)"), Record, "ask_studies",
          passage("l'âge", r"\b\d+ ans\b.{0,40}(minimum|au moins|révolus)|(âge|au moins|minimum).{0,30}\b\d+ ans|\bâge\b",
                   JOB_TEXT + FORMATION_TEXT)),
@@ -171,18 +178,19 @@ FOCUS_FOLLOW_UPS = (
     (ANNEE, _q(r"insertion|insere|taux|metier vise|combien|certifies|diplomes|chiffres|reussi"), "annee"),
     (JURY, _q(r"combien|compose|membres|professionnels|qui (en fait partie|y siege|sont ils|c est)"), "jury"),
     (BLOC, _q(r"evalu|valide|passe|epreuve|examen"), "evaluation"),
+    (BLOC, _q(r"contient|consiste|parle|comprend|competences|contenu|\bquoi\b"), "bloc_contenu"),
 )
 
 
-ELLIPSIS = re.compile(r"^ (et |alors |ok |bon )*(pour |en |dans |sur )?(le |la |les |l |du |de |des |au |aux |ceux |"
-                      r"celui |celle |celles |cette |ce )*(bloc |blocs |promo |promotion |annee |organisme |"
-                      r"certificateur )?(n )?(no )?(\d+ |premier |premiere |deuxieme |second |seconde |troisieme |"
-                      r"quatrieme |cinquieme |dernier |derniere |autre )?(alors |stp |svp )?$")
+ELLIPSIS_WORDS = frozenset("""et alors ok bon pour en dans sur le la les l du de des d au aux ceux celui celle celles cette
+    ce bloc blocs promo promotion annee organisme certificateur n no premier premiere deuxieme second seconde troisieme
+    quatrieme cinquieme dernier derniere autre avant apres precedente suivante stp svp""".split())
 
 
 def elliptic(text: str) -> bool:
     """« et le bloc 3 ? », « et en 2019 ? », « et le deuxième ? »: a message that names only a sub-part."""
-    return bool(ELLIPSIS.match(folded_words(text)))
+    words = folded_words(text).split()
+    return bool(words) and all(w in ELLIPSIS_WORDS or w.isdigit() for w in words)
 
 
 def pick_fact(text: str, record: Record, focus: Optional[Focus], again: bool = False) -> Optional[Fact]:

@@ -68,6 +68,9 @@ def focus_of(text: str, record: Record, previous: Optional[Focus], questions: se
     found = re.search(r" (20\d\d) ", folded)
     if found:
         return base.about(ANNEE, int(found.group(1)))
+    step = re.search(r" annee (d avant|precedente|d apres|suivante) ", folded)
+    if step and previous and previous.kind == ANNEE:  # « et l'année d'avant ? »
+        return base.about(ANNEE, previous.value + (-1 if step.group(1) in ("d avant", "precedente") else 1))
     for index, certifier in enumerate(record.certificateurs, 1):
         if names_certifier(text, certifier):
             return base.about(CERTIFIER, index)

@@ -218,10 +218,24 @@ def ordinal(text: str) -> Optional[int]:
 def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict],
            ordinals: bool = True) -> Optional[str]:
     """The option the user picked: a button payload, an ordinal (« le deuxième »; not in a long sentence, where
-    « le premier » may be anything), or a name (« le 360 », « celui de la Paris School »)."""
+    « le premier » may be anything), or a name (« le 360 », « celui de la Paris School »); of two options, « pas
+    celui de l'ISEFAC » picks the other."""
     for entity in entities:
         if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in options:
             return entity["value"]
+    named = _named_option(kb, message, options, entities)
+    if named and len(options) == 2 and re.search(r"\bpas\b", fold(message)):
+        return next(o for o in options if o != named)
+    if named:
+        return named
+    index = ordinal(message) if ordinals else None
+    if index is not None and -len(options) <= index < len(options):
+        return options[index]
+    return None
+
+
+def _named_option(kb: KnowledgeBase, message: str, options: list[str], entities: list[dict]) -> Optional[str]:
+    """The option the message names: by its own names, the NLU's span of it, or its certifier."""
     among = kb.linker.among(options)  # the choices' names only: at national scale, many others share words
     result = among.link(message)
     if result.status == FOUND and result.best.score >= 80:
@@ -234,22 +248,11 @@ def choose(kb: KnowledgeBase, message: str, options: list[str], entities: list[d
     scanned = among.find_in_sentence(message)
     if scanned.status == FOUND:
         return scanned.best.id
-    by_certifier = _by_certifier(kb, message, options)
-    if by_certifier:
-        return by_certifier
-    index = ordinal(message) if ordinals else None
-    if index is not None and -len(options) <= index < len(options):
-        return options[index]
-    return None
+    return _by_certifier(kb, message, options)
 
 
 def _by_certifier(kb: KnowledgeBase, message: str, options: list[str]) -> Optional[str]:
-    """A certification chosen by its certifier (« celui de la Paris School », « celui de l'ISEFAC »), or, with
-    « pas », the other one of two (« pas celui de l'ISEFAC, l'autre »)."""
+    """A certification chosen by its certifier (« celui de la Paris School », « celui de l'ISEFAC »)."""
     named = [o for o in options if isinstance(kb.get(o), Certification)
              and any(names_certifier(message, c) for c in kb.get(o).certificateurs)]
-    if len(named) != 1:
-        return None
-    if re.search(r"\bpas\b", fold(message)) and len(options) == 2:
-        return next(o for o in options if o != named[0])
-    return named[0]
+    return named[0] if len(named) == 1 else None

@@ -150,6 +150,9 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     if clarify:
         return ask_which(kb, clarify, turn)
+    if turn.pending:  # « et le salaire ? » while options wait: the same options, for this question
+        said = str(turn.tracker.get_slot(PENDING_NAME) or "")
+        return ask_which(kb, Mention(AMBIGUOUS, list(turn.pending), said, total=len(turn.pending)), turn)
     return Reply(Answer(text=f"De quoi parles-tu ? Précise {BY_NAME[types[0]].ask_which(kb)}.", kind="clarify"))
 
 

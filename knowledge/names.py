@@ -117,6 +117,9 @@ def aliases(record: Record) -> list[Alias]:
         tail = record.intitule.split()[-1] if len(record.intitule.split()) > 2 else ""
         if len(normalize(tail).text) >= 3:  # what tells the title apart: « le 360 », « le titre cross-média »
             names += [tail, f"titre {tail}"]
+        for certifier in record.certificateurs:  # « le titre de l'ISEFAC », « celui de la Paris School »
+            inner = re.findall(r"\(([^()]+)\)", certifier.nom_legal)  # « IPL (ISEFAC Paris Lille) »
+            names += [certifier.nom_commercial, *inner, *(w for i in inner for w in re.findall(r"\b[A-Z]{4,}\b", i))]
     elif isinstance(record, Formation):
         names += _both_genders(*formation_names(record))
     elif isinstance(record, Secteur):

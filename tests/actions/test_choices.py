@@ -145,3 +145,12 @@ def test_a_narrowing_keeps_only_the_words_of_the_subjects_names(chat):
              [{"entity": "formation", "value": "IEP", "confidence_entity": 0.19}])
     said = chat.say("celui de Grenoble", "choose_option")
     assert "Institut d'études politiques de Grenoble" in said
+
+
+def test_a_question_while_options_wait_offers_them_again(chat):
+    chat.say("graphiste c'est quoi les études", "ask_studies", [{"entity": "job", "value": "graphiste"}])
+    offered = options(chat)
+    assert len(offered) > 1
+    said = chat.say("et le salaire ?", "ask_salary")
+    assert "De quoi parles-tu" not in said and options(chat) == offered
+    assert chat.slots.get("pending_intent") == "ask_salary"

@@ -224,3 +224,29 @@ def test_salary_level_words_ask_the_salary(chat):
     chat.say("dircom", "ask_description", [{"entity": "job", "value": "dircom"}])
     said = chat.say("ok et niveau salaire ?", "ask_level")
     assert "ne contient pas" in said and "bac + 5" not in said
+
+
+def test_no_phone_number_is_said_with_the_addresses_the_fiche_gives(chat):
+    chat.say("qui certifie le titre 360 ?", "ask_certifier", CERT_360)
+    said = chat.say("et leur numéro de téléphone ?", "out_of_scope", action=ActionOutOfScope())
+    assert "ne contient pas de numéro de téléphone" in said and "paris@isefac.org" in said
+
+
+def test_the_year_before_and_another_block_by_rank(chat):
+    chat.say("combien de diplômés en 2019 pour le cross-média ?", "ask_insertion_stats", CERT)
+    said = chat.say("et l'année d'avant ?", "ask_insertion_stats")
+    assert "2018" in said and "17 certifiés" in said
+    chat.say("quelles sont les modalités d'évaluation du bloc 1 du titre 360 ?", "ask_profile", CERT_360)
+    said = chat.say("et le deuxième bloc ?", "ask_profile")
+    assert "jeu de rôle" in said
+
+
+def test_the_last_block_after_the_list_says_what_it_covers(chat):
+    chat.say("le titre 360 combien de blocs ?", "ask_profile", CERT_360)
+    said = chat.say("le dernier il parle de quoi ?", "ask_description")
+    assert "Participer à la définition du projet" in said and "Activités visées" not in said
+
+
+def test_a_certifier_named_alone_names_its_certification(domain):
+    messages, _ = run(ActionOutOfScope(), turn(text="le siret de l'ISEFAC ?", intent="out_of_scope"), domain)
+    assert "RNCP28684" in messages[0]["text"] and "ne contient pas le SIRET" in messages[0]["text"]
