@@ -94,11 +94,10 @@ FACTS: tuple[Fact, ...] = (
                         r"expire|perime"), Certification, "ask_validity_dates", still_valid),
     Fact("annee", _q(r"\b20\d\d\b|cette promo|la promo|cette annee"), Certification, "ask_insertion_stats", year,
          ANNEE),
-    Fact("preparation", _q(r"preparer|se former|suivre (la|cette) formation|ou (on )?(peut|se) (la |le )?(faire|"
+    Fact("preparation", _q(r"preparer|se former|suivre (la|cette) formation|(where|ou) (on )?(peut|se) (la |le )?(faire|"
                            r"suivre)"), Certification, "ask_certifier", preparation),
-    Fact("lieu", _q(r"adresse|situe|\bbases?\b|\bou (ca |il |elle |on |ils |elles )*(se )?(passe|trouve|situe)|"
-                    r"(passe|passent|trouve|trouvent|deroule) ou\b|"
-                    r"\bc est ou\b|\bou est\b|\bou sont\b|quelle ville|locaux"), Certification, "ask_certifier", places),
+    Fact("lieu", _q(r"adresse|situe|\bbases?\b|\bwhere\b|\bou $|\bc est ou\b|\bou (se )?(passe|trouve)|quelle ville|"
+                    r"locaux"), Certification, "ask_certifier", places),  # « ou » at the end: « où » typed without accent
     Fact("taille", _q(r"taille|combien de salaries|petites? (agences?|structures?|entreprises?)|grosses? "
                       r"(agences?|structures?)"), Certification, "ask_jobs",
          passage("la taille des employeurs", r"salari[ée]s|taille|PME|TPE", CERT_TEXT)),
@@ -162,7 +161,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("age", _q(r"\bage\b|quel age|\bans minimum|trop (vieux|vieille|jeune)"), Record, "ask_studies",
          passage("l'âge", r"\b\d+ ans\b.{0,40}(minimum|au moins|révolus)|(âge|au moins|minimum).{0,30}\b\d+ ans|\bâge\b",
                   JOB_TEXT + FORMATION_TEXT)),
-    Fact("region", _q(r"region|quelle ville|\bou (il y a|on trouve|trouver) "), Metier, "ask_working_conditions",
+    Fact("region", _q(r"region|quelle ville|\b(where|ou) (il y a|on trouve|trouver) "), Metier, "ask_working_conditions",
          passage("les régions où il y a du travail", r"r[ée]gion|[îi]le-de-france|grandes villes|province",
                   JOB_TEXT)),
     Fact("premiere_annee", _q(r"premiere annee|1re annee|\bl1\b"), Record, "ask_studies",

@@ -41,8 +41,10 @@ class Focus:
 
 
 def folded_words(text: str) -> str:
-    """The message folded (no accents, lower case), its words between single spaces, one at each end."""
-    return " " + " ".join(re.sub(r"[^a-z0-9+]+", " ", fold(text or "")).split()) + " "
+    """The message folded (no accents, lower case), its words between single spaces, one at each end; « où »
+    (where) becomes « where », not the « ou » (or) its folding would give."""
+    text = re.sub(r"(?i)\boù\b", " where ", text or "")
+    return " " + " ".join(re.sub(r"[^a-z0-9+]+", " ", fold(text)).split()) + " "
 
 
 def _ordinal(folded: str) -> Optional[int]:

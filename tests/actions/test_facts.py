@@ -250,3 +250,10 @@ def test_the_last_block_after_the_list_says_what_it_covers(chat):
 def test_a_certifier_named_alone_names_its_certification(domain):
     messages, _ = run(ActionOutOfScope(), turn(text="le siret de l'ISEFAC ?", intent="out_of_scope"), domain)
     assert "RNCP28684" in messages[0]["text"] and "ne contient pas le SIRET" in messages[0]["text"]
+
+
+def test_where_is_told_from_or(kb):
+    cert = kb.get(TITLE_360)
+    assert fact_asked("ok et ils sont où ?", cert).name == "lieu"
+    assert fact_asked("il est ou ?", cert).name == "lieu"  # « où » typed without its accent, at the end
+    assert fact_asked("il est enregistré ou pas ?", cert) is None
