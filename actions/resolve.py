@@ -131,7 +131,9 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
 ALONE_WORDS = frozenset("""et le la les l un une des du de d au aux a en pour sur ce c ca cela est celui celle ceux
     celles alors ah oh euh bah ben bon hum hmm hein ok okay donc sinon enfin finalement fait attends svp stp moi m dis
     metier titre certification rncp numero formation diplome fiche secteur""".split())
-DESCRIBE_WORDS = frozenset("quoi qu que presente parle infos info information informations".split())  # « c'est quoi X »
+DESCRIBE_WORDS = frozenset(  # « c'est quoi X », « je m'intéresse au métier de X », « des infos sur X »
+    """quoi qu que presente parle infos info information informations interesse interessee interesses renseigner
+    renseignements decouvrir savoir plus voudrais aimerais sur""".split())
 AGAIN_WORDS = frozenset(  # corrections
     "non nan plutot parlais voulais dire pensais pardon oups mais pas je j me suis trompe trompee autre".split())
 PRESENT, DESCRIBE_IT, AGAIN = "present", "describe", "again"

@@ -231,3 +231,9 @@ def test_correction_naming_a_job_and_a_formation_answers_the_one_the_question_is
                                  "pending_intent": "ask_rome_code"})
     assert messages[0]["text"].startswith("Code ROME pour le métier de directeur artistique")
     assert slots["subject"] == "JOB.directeur-artistique" and slots["pending_options"] is None
+
+
+def test_interest_in_a_job_named_presents_it_whatever_the_intent(ask):
+    messages, _ = ask("je m'intéresse au métier de community manager", "ask_studies",
+                      entity("job", "community manager"))
+    assert "réseaux sociaux" in texts(messages) and "Pour devenir" not in texts(messages)
