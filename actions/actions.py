@@ -79,10 +79,10 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote », « pas celui de l'ISEFAC »
+            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
         if names_alone(tracker):
             return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
-        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
-            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
         fact = subject_fact(knowledge_base(), tracker)
         if fact:
             return ActionAnswer().answer(dispatcher, tracker, fact)
@@ -133,10 +133,10 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if names_alone(tracker):
-            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
         if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
             return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
+        if names_alone(tracker):
+            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
         fact = subject_fact(knowledge_base(), tracker)
         if fact:  # « leur numéro de siret ? » about the subject under way
             return ActionAnswer().answer(dispatcher, tracker, fact)

@@ -24,6 +24,8 @@ from .turn import (AFFIRM, CHOOSE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, 
 
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
+ASKS = re.compile(r"\?|\b(quel(le)?s?|combien|comment|où|quoi|qui|pourquoi|quand|est-ce|salaire|niveau|études|"
+                  r"etudes|métiers?|metiers?)\b", re.I)  # a question of its own, beside the option's name
 BOTH = re.compile(r"(les|tous les|toutes les|pour les) (deux|2|trois|3)|les deux stp|les 2 stp")
 
 
@@ -37,10 +39,13 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     if turn.pending:
         another = turn.intent != CHOOSE and _names_another(kb, turn)
-        short = turn.intent == CHOOSE or len(turn.text.split()) <= 6
-        # an option's own name (« le parcours journalisme ») is a choice; an ordinal is not when the question names
-        # another record (« combien gagne un plombier ? »: its « un » is no « the first »)
-        picked = choose(kb, turn.text, turn.pending, turn.entities, ordinals=not another) if short else None
+        words = len(turn.text.split())
+        short = turn.intent == CHOOSE or words <= 6
+        # an option's own name is a choice, in a short message (« le parcours journalisme ») or a question about it
+        # (« celle en collectivité, elle est rattachée à qui ? »); an ordinal only in a short message that names no
+        # other record (« combien gagne un plombier ? »: its « un » is no « the first »)
+        picked = (choose(kb, turn.text, turn.pending, turn.entities, ordinals=short and not another)
+                  if short or words <= 12 else None)
         short = short and (picked is not None or not another)
         if not picked and short and not turn.text.startswith("/"):
             refined = _refined(kb, turn)
@@ -53,7 +58,7 @@ def settle_choice(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
             picked = kind.record_id  # « niveau d'études minimum pour le métier ? » after « directrice artistique »
         if picked:
             keep = (turn.intent != CHOOSE and is_question(turn.intent)  # « et son salaire ? » asks anew; a word of
-                    and ("?" in turn.text or len(turn.text.split()) > 3))  # an option (« spécialisée ») answers it
+                    and ASKS.search(turn.text) is not None)  # an option (« spécialisée », « pas celui-là ») answers it
             turn.record_id, turn.intent = picked, (turn.intent if keep else turn.pending_intent)
             turn.present = turn.intent == DESCRIBE
         turn.events += [SlotSet("pending_options", None), SlotSet("pending_intent", None)]

@@ -244,8 +244,8 @@ def _named_option(kb: KnowledgeBase, message: str, options: list[str], entities:
         return result.best.id
     for entity in entities:  # « celle en collectivité, elle est rattachée à qui ? »: the NLU's span is the clue
         if type_of_entity(entity) and entity.get("value"):
-            named = among.link(str(entity["value"]))
-            if named.status == FOUND and named.best.score >= 80:
+            named = among.link(str(entity["value"]))  # the options' names only: one found is the one meant
+            if named.status == FOUND and (named.best.score >= 80 or len(str(entity["value"])) >= 6):
                 return named.best.id
     scanned = among.find_in_sentence(message)
     if scanned.status == FOUND:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.actions import ActionOutOfScope
+from actions.actions import ActionFallback, ActionOutOfScope
 from tests.actions.test_facts import Conversation
 
 pytestmark = pytest.mark.unit
@@ -154,3 +154,19 @@ def test_a_question_while_options_wait_offers_them_again(chat):
     said = chat.say("et le salaire ?", "ask_salary")
     assert "De quoi parles-tu" not in said and options(chat) == offered
     assert chat.slots.get("pending_intent") == "ask_salary"
+
+
+def test_an_option_named_inside_a_question_about_it(chat):
+    chat.say("chargée de communication", "choose_option",
+             [{"entity": "job", "value": "chargée de communication", "confidence_entity": 0.87}])
+    assert "JOB.charge-de-communication-collectivite" in options(chat)
+    said = chat.say("celle en collectivité, elle est rattachée à qui ?", "nlu_fallback",
+                    [{"entity": "job", "value": "collectivité"}], action=ActionFallback())
+    assert "directeur de Cabinet" in said
+
+
+def test_not_this_certifier_under_the_nlu_threshold(chat):
+    chat.say("les stats d'insertion du titre de chargé de communication", "ask_insertion_stats",
+             [{"entity": "certification", "value": "titre de chargé de communication", "confidence_entity": 0.52}])
+    said = chat.say("pas celui de l'ISEFAC, l'autre", "nlu_fallback", action=ActionFallback())
+    assert "86 %" in said and "RNCP35746" in said
