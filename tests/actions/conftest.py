@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import config
 from actions.actions import ActionAnswer
+from actions.compose import QUESTION_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKERS = Path(__file__).parent / "trackers"
@@ -84,3 +85,27 @@ def use_test_store(kb_path, monkeypatch):
     config.settings.cache_clear()
     yield
     config.settings.cache_clear()
+
+
+class Conversation:
+    """Turns played one after the other, as Rasa would: each action sees the slots the previous ones set and the
+    earlier user and bot events (a bot event keeps the question its answer answered, in its metadata)."""
+
+    def __init__(self, domain):
+        self.domain, self.slots, self.events = domain, {}, []
+
+    def say(self, text, intent, entities=None, action=None):
+        tracker = turn(text=text, intent=intent, entities=entities, slots=dict(self.slots))
+        tracker.events[-1:-1] = self.events
+        messages, slots = run(action or ActionAnswer(), tracker, self.domain)
+        self.slots.update(slots)
+        self.events += [tracker.events[-1]] + [
+            {"event": "bot", "text": m.get("text"), "metadata": {k: v for k, v in m.items() if k == QUESTION_KEY}}
+            for m in messages]
+        return "\n".join(m.get("text") or "" for m in messages)
+
+
+@pytest.fixture
+def chat(domain) -> "Conversation":
+    """Turns of one conversation, played one after the other (`chat.say(text, intent, entities, action)`)."""
+    return Conversation(domain)

@@ -8,16 +8,11 @@ from __future__ import annotations
 import pytest
 
 from actions.actions import ActionFallback, ActionOutOfScope
-from tests.actions.test_facts import Conversation
 
 pytestmark = pytest.mark.unit
 
 CROSS_MEDIA, TITLE_360 = "RNCP35746", "RNCP28684"
 
-
-@pytest.fixture
-def chat(domain):
-    return Conversation(domain)
 
 
 def options(chat) -> list[str]:

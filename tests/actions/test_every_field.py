@@ -11,7 +11,6 @@ import re
 import pytest
 
 from knowledge.model import Certification, CodeRome, Formation, Metier, Secteur
-from tests.actions.test_facts import Conversation
 
 pytestmark = pytest.mark.unit
 
@@ -175,10 +174,6 @@ FIELDS = [
 ]
 KIND = {Certification: "certification", Metier: "job", Formation: "formation"}
 
-
-@pytest.fixture
-def chat(domain):
-    return Conversation(domain)
 
 
 @pytest.mark.parametrize("kind, name, record_id, question, intent, value, expected",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from actions.actions import ActionFallback, ActionOutOfScope, ActionSmallTalk
-from actions.compose import QUESTION_KEY
 from actions.facts import elliptic, fact_asked
 from knowledge.kb import KnowledgeBase
 from tests.actions.conftest import run, turn
@@ -20,30 +19,6 @@ pytestmark = pytest.mark.unit
 CROSS_MEDIA, TITLE_360 = "RNCP35746", "RNCP28684"
 CERT = [{"entity": "certification", "value": "cross-média"}]
 CERT_360 = [{"entity": "certification", "value": "titre 360"}]
-
-
-class Conversation:
-    """Turns played one after the other, as Rasa would: each action sees the slots the previous ones set and the
-    earlier user and bot events (a bot event keeps the question its answer answered, in its metadata)."""
-
-    def __init__(self, domain):
-        self.domain, self.slots, self.events = domain, {}, []
-
-    def say(self, text, intent, entities=None, action=None):
-        from actions.actions import ActionAnswer
-        tracker = turn(text=text, intent=intent, entities=entities, slots=dict(self.slots))
-        tracker.events[-1:-1] = self.events
-        messages, slots = run(action or ActionAnswer(), tracker, self.domain)
-        self.slots.update(slots)
-        self.events += [tracker.events[-1]] + [
-            {"event": "bot", "text": m.get("text"), "metadata": {k: v for k, v in m.items() if k == QUESTION_KEY}}
-            for m in messages]
-        return "\n".join(m.get("text") or "" for m in messages)
-
-
-@pytest.fixture
-def chat(domain):
-    return Conversation(domain)
 
 
 @pytest.fixture(scope="module")
