@@ -18,7 +18,8 @@ from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
 from .choices import chooses, name_alone, narrow_subject, settle_choice
-from .turn import Reply, answer_without_record, go_on, pick_record, route_and_compose, subject_fact, understand
+from .turn import (COMPARE, Reply, answer_without_record, go_on, pick_record, route_and_compose, side_by_side, subject_fact,
+                   understand)
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,14 @@ class ActionAnswer(Action):
         kb = knowledge_base()
         turn = understand(tracker, intent, rescued)
         reply: Reply = (go_on(kb, turn) or narrow_subject(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
-                        or answer_without_record(kb, turn) or pick_record(kb, turn) or route_and_compose(kb, turn))
+                        or answer_without_record(kb, turn) or pick_record(kb, turn) or side_by_side(kb, turn)
+                        or route_and_compose(kb, turn))
         replies, answered = [reply], [turn.record_id, *turn.also] if turn.also else []
         for other in turn.also:  # « les deux »: the same question about each option, in order
             turn.record_id = other
             replies.append(route_and_compose(kb, turn))
-        events = list(turn.events) + [SlotSet("others", answered or None)]
+        events = list(turn.events) + ([SlotSet("others", answered or None)] if answered or turn.intent != COMPARE
+                                      else [])
         for each in replies:
             if is_question(turn.intent) and not each.answer.question:
                 each.answer.question = turn.intent

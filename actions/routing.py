@@ -37,6 +37,8 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "ask_jury_vae": {CERTIFICATION: certification.jury_vae},
     "ask_validity_dates": {CERTIFICATION: certification.validity},
     "ask_internal_external_communication": {SECTEUR: secteur.internal_external},
+    # two records or more are put side by side (actions/turn.py `side_by_side`); one alone is presented
+    "ask_comparison": {METIER: metier.description, CERTIFICATION: certification.overview, FORMATION: formation.overview},
 }
 DESCRIBE = "ask_description"
 

@@ -20,6 +20,7 @@ from knowledge.model import Certification, Metier, Record, Secteur
 from knowledge.normalize import fold
 
 from . import secteur
+from .compare import compare
 from .compose import QUESTION_KEY, Answer, choice_buttons, join_fr, missing, of, title_of
 from .config import settings
 from .facts import Fact, focus_after, pick_fact
@@ -30,10 +31,10 @@ from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, find_mention
 from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
 
 CHOOSE, AFFIRM, DENY, OVERVIEW, MORE = "choose_option", "affirm", "deny", "ask_bot_knowledge", "ask_more"
+COMPARE = "ask_comparison"
 NEXT_PAGE = "next_page"  # slot: « intent|record id|start » of the list to go on with
 PENDING_NAME = "pending_name"  # slot: what the student said that several records fit (« pilote »)
 OTHERS = "others"  # slot: the records answered beside the subject (« les deux », two jobs named)
-PLURAL = re.compile(r"\b(leurs|chacun|chacune|les deux|tous les deux|eux|respectivement)\b")
 FOCUS = "focus"  # slot: the sub-part of the subject under discussion (« bloc:5 », « annee:2018 »)
 MORE_BUTTON = {"title": "Voir plus", "payload": "/" + MORE}
 FOLLOW_UPS = 4  # buttons of what can be asked next about a record presented
@@ -126,6 +127,10 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if turn.record_id is not None:
         return None
     types = types_for(turn.intent)
+    if turn.intent == COMPARE:
+        asked = _compared(kb, turn, types)
+        if asked is not None or turn.record_id is not None:
+            return asked
     mention = find_mention(kb, turn.text, turn.entities, types, residual_unknown=turn.rescued or not turn.subject)
     subject = kb.get(turn.subject or "")
     loose = subject is not None and mention.status != "none" and (
@@ -145,8 +150,9 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     turn.record_id, clarify = from_context(kb, turn, types)
     if turn.record_id is not None:
         others = [i for i in turn.tracker.get_slot(OTHERS) or [] if i != turn.record_id and kb.get(i)]
-        if others and PLURAL.search(fold(turn.text)):  # « et leurs salaires ? » after two jobs
-            turn.also = others
+        if others:  # the last answer was about several records: « et leurs salaires ? », « compare-les »
+            turn.record_id, turn.also = turn.tracker.get_slot(OTHERS)[0], [
+                i for i in turn.tracker.get_slot(OTHERS)[1:] if kb.get(i)]
         return None
     if clarify:
         return ask_which(kb, clarify, turn)
@@ -166,6 +172,31 @@ def near(kb: KnowledgeBase, turn: Turn, ids: list[str]) -> Optional[str]:
         recent += subject.metiers
     near = {i for i in recent if i in ids}
     return near.pop() if len(near) == 1 else None
+
+
+COMPARED = re.compile(r"\bet\b|,|\bou\b|/|\bvs\.?|\bversus\b|\bentre\b|\bpar rapport (au|à la|aux|à)\b", re.I)
+
+
+def _compared(kb: KnowledgeBase, turn: Turn, types: list[str]) -> Optional[Reply]:
+    """The records a comparison names, of any kind (compare() says when kinds differ); a name several records fit
+    is asked first, the others named kept for the comparison that follows the choice."""
+    found: list[str] = []
+    unclear: Optional[Mention] = None
+    for piece in COMPARED.split(turn.text):
+        if not piece or not piece.strip() or not kb.linker.content_words(piece):
+            continue
+        entities = [e for e in turn.entities if str(e.get("value") or "") and str(e["value"]) in piece]
+        mention = find_mention(kb, piece, entities, types)
+        if mention.status == FOUND and mention.score >= WHOLE_WORD and mention.record_id not in found:
+            found.append(mention.record_id)
+        elif mention.status == AMBIGUOUS and unclear is None:
+            unclear = mention
+    if unclear is not None and found:
+        turn.events.append(SlotSet(OTHERS, found))  # compared with the one chosen (actions/turn.py side_by_side)
+        return ask_which(kb, unclear, turn)
+    if len(found) >= 2:
+        turn.record_id, *turn.also = found
+    return None
 
 
 def _named_too(kb: KnowledgeBase, turn: Turn, types: list[str]) -> list[str]:
@@ -209,6 +240,31 @@ def loose_word(mention: Mention, entities: list[dict]) -> bool:
     if mention.status == UNKNOWN and len(mention.text.split()) == 1:
         return any(sure < SURE_ENTITY for sure in guesses)
     return False
+
+
+def side_by_side(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """« différence entre X et Y ? »: the records named (or the subject and the one named, or those of the last
+    answer) side by side; one record alone asks what to compare it with."""
+    if turn.intent != COMPARE or turn.record_id is None:
+        return None
+    ids = [turn.record_id, *turn.also]
+    waiting = [i for i in turn.tracker.get_slot(OTHERS) or [] if i != ids[0]]
+    subject = kb.get(turn.subject or "")
+    if len(ids) == 1 and waiting:
+        ids = [*waiting, ids[0]]  # the records named with one that had to be chosen first
+    elif len(ids) == 1 and subject is not None and subject.id != ids[0]:
+        ids = [subject.id, ids[0]]  # « et par rapport au titre 360 ? »
+    records = [r for r in (kb.get(i) for i in dict.fromkeys(ids)) if r is not None]
+    turn.also = []
+    if len(records) < 2:
+        title = title_of(records[0], turn.gender) if records else ""
+        return Reply(Answer(text=f"Avec quelle autre fiche veux-tu comparer « {title} » ? Donne-moi son nom "
+                                 "(par exemple « différence entre X et Y »).", kind="clarify"),
+                     remember(records[0], turn.gender) if records else [])
+    result = compare(kb, records, turn.gender)
+    result.question = COMPARE
+    events = [SlotSet(OTHERS, [r.id for r in records])] if result.kind == "answer" else []
+    return Reply(result, remember(records[-1], turn.gender) + events)
 
 
 def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:

@@ -1,0 +1,83 @@
+"""Comparisons (issue 18, part 2): two or three records of one kind side by side, fact by fact, from the base; a
+fact one fiche lacks is « non renseigné »; a name several records fit is asked first, then compared; a follow-up
+after a comparison answers for every record compared."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.compare import NONE, compare
+from knowledge.kb import KnowledgeBase
+
+pytestmark = pytest.mark.unit
+
+TRAFFIC, MEDIA, CROSS, C360, MCO = "JOB.traffic-manager", "JOB.media-planneur", "RNCP35746", "RNCP28684", "FOR.2317"
+
+
+@pytest.fixture(scope="module")
+def base(kb_path):
+    return KnowledgeBase(kb_path)
+
+
+def whole(answer) -> str:
+    return answer.text + "\n" + answer.second
+
+
+def test_two_jobs_fact_by_fact_with_both_sources(base):
+    traffic, media = base.get(TRAFFIC), base.get(MEDIA)
+    said = compare(base, [traffic, media])
+    text = whole(said)
+    assert f"• traffic manager : {traffic.niveau_acces_min.lower()}" in text
+    assert f"• média planneur : {media.niveau_acces_min.lower()}" in text
+    assert "2916" in text and "2660" in text  # their beginner salaries
+    assert "|" not in text  # no table: blocks of lines
+    assert "MET.489" in said.source and "MET.657" in said.source
+    assert all(len(part) <= 700 for part in (said.text, said.second))
+
+
+def test_two_certifications_and_a_missing_fact(base):
+    text = whole(compare(base, [base.get(CROSS), base.get(C360)]))
+    assert "5 blocs" in text and "3 blocs" in text
+    assert "IPL (ISEFAC Paris Lille)" in text and "INSTITUT PROMOTION FORMATION" in text
+    assert "86 %" in text  # the cross-média's latest insertion rate
+
+
+def test_a_fact_one_side_lacks_is_said_not_filled(base):
+    dircom = base.get("MET.650")
+    assert not dircom.salaire_debutant
+    text = whole(compare(base, [dircom, base.get(TRAFFIC)]))
+    assert f"• directeur de communication : {NONE}" in text
+
+
+def test_records_of_different_kinds_are_not_compared(base):
+    said = compare(base, [base.get("MET.38"), base.get(MCO)])
+    assert said.kind == "clarify" and "métier" in said.text and "formation" in said.text
+
+
+def test_comparison_named_in_words_then_a_follow_up_for_both(chat):
+    said = chat.say("quelle est la différence entre traffic manager et média planneur ?", "ask_comparison",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" in said and "bac + 2" in said and "bac + 5" in said
+    said = chat.say("et les études ?", "ask_studies")
+    assert "Pour devenir traffic manager" in said and "Pour devenir média planneur" in said
+
+
+def test_an_ambiguous_name_is_asked_first_then_compared(chat):
+    said = chat.say("c'est quoi la différence entre chargé de communication et attaché de presse ?", "ask_comparison",
+                    [{"entity": "job", "value": "chargé de communication"},
+                     {"entity": "job", "value": "attaché de presse"}])
+    assert "chargé de communication" in said and "Côte à côte" not in said
+    said = chat.say("le premier", "choose_option")
+    assert "Côte à côte" in said and "attaché de presse" in said
+
+
+def test_the_subject_compared_with_the_record_named(chat):
+    chat.say("le titre cross-média", "ask_description", [{"entity": "certification", "value": "cross-média"}])
+    said = chat.say("et par rapport au titre 360 ?", "ask_comparison",
+                    [{"entity": "certification", "value": "titre 360"}])
+    assert "Côte à côte" in said and "5 blocs" in said and "3 blocs" in said
+
+
+def test_one_record_alone_asks_what_to_compare_it_with(chat):
+    said = chat.say("compare le métier de boulanger", "ask_comparison", [{"entity": "job", "value": "boulanger"}])
+    assert "Avec quelle autre fiche" in said
