@@ -14,6 +14,7 @@ from knowledge.normalize import fold
 from .compose import Answer
 from .config import knowledge_base, settings
 from .gaps import gap_asked
+from .guide import explore_turn, with_resume
 from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
@@ -58,7 +59,9 @@ class ActionAnswer(Action):
         """Answer the latest message as the question `intent` (`rescued`: the NLU was unsure)."""
         kb = knowledge_base()
         turn = understand(tracker, intent, rescued)
-        reply: Reply = (go_on(kb, turn) or narrow_subject(kb, turn) or name_alone(kb, turn) or settle_choice(kb, turn)
+        guided = explore_turn(kb, turn)
+        reply: Reply = (guided or go_on(kb, turn) or narrow_subject(kb, turn) or name_alone(kb, turn)
+                        or settle_choice(kb, turn)
                         or answer_without_record(kb, turn) or pick_record(kb, turn) or side_by_side(kb, turn)
                         or route_and_compose(kb, turn))
         replies, answered = [reply], [turn.record_id, *turn.also] if turn.also else []
@@ -70,7 +73,7 @@ class ActionAnswer(Action):
         for each in replies:
             if is_question(turn.intent) and not each.answer.question:
                 each.answer.question = turn.intent
-            say(dispatcher, each.answer)
+            say(dispatcher, each.answer if guided else with_resume(each.answer, tracker))
             events += each.events
         return events
 

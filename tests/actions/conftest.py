@@ -93,12 +93,14 @@ class Conversation:
 
     def __init__(self, domain):
         self.domain, self.slots, self.events = domain, {}, []
+        self.titles: list[str] = []  # the button titles of the latest answer
 
     def say(self, text, intent, entities=None, action=None):
         tracker = turn(text=text, intent=intent, entities=entities, slots=dict(self.slots))
         tracker.events[-1:-1] = self.events
         messages, slots = run(action or ActionAnswer(), tracker, self.domain)
         self.slots.update(slots)
+        self.titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
         self.events += [tracker.events[-1]] + [
             {"event": "bot", "text": m.get("text"), "metadata": {k: v for k, v in m.items() if k == QUESTION_KEY}}
             for m in messages]

@@ -1,0 +1,184 @@
+"""« Je ne sais pas quoi faire » : a guided exploration in a few taps (issue 18, part 1). One to three ONISEP centres
+d'intérêt (pages of buttons, or said in words), how long the student wants to study, then at most five jobs ranked
+by the interests they match (ties: the level that fits best), each with one line saying why; buttons open a job
+(the normal conversation goes on about it), show five more, change the choices or leave. Everything comes from
+the base: the interests, the jobs attached to them, their access levels."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from knowledge.kb import KnowledgeBase
+from knowledge.model import CentreInteret, Metier
+from knowledge.normalize import fold
+
+from .compose import Answer, join_fr, sources_line, study_level, title_of
+
+PREFIX = "explore:"  # button payloads of the exploration: /choose_option{"choice": "explore:…"}
+PAGE = 8  # interests offered at once
+SHOWN = 5  # jobs proposed at once
+MOST = 3  # interests chosen at most
+# how long the student wants to study: (button title, fewest and most years after the bac)
+LEVELS = {"court": ("études courtes (CAP–bac+2)", -3, 2), "bac3": ("bac+3", 3, 3), "bac5": ("bac+5 et plus", 4, 12),
+          "any": ("peu importe", -3, 12)}
+LEVEL_WORDS = ((re.compile(r"\b(court|courte|courtes|cap|bac ?\+ ?2|bts|vite)\b"), "court"),
+               (re.compile(r"\b(bac ?\+ ?3|licence|but|bachelor|3 ans)\b"), "bac3"),
+               (re.compile(r"\b(bac ?\+ ?[45]|master|longues?|ecole d ingenieur|5 ans)\b"), "bac5"),
+               (re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance)\b"), "any"))
+DONE_WORDS = re.compile(r"\b(c est tout|c est bon|suffit|resultats?|termine|fini|voir les metiers|ok)\b")
+
+
+@dataclass
+class Exploration:
+    """Where the exploration stands (the `exploration` slot, as JSON)."""
+
+    interests: list[str] = field(default_factory=list)
+    level: str = ""
+    page: int = 0  # first interest offered
+    start: int = 0  # first job proposed
+    step: str = "interests"  # what was asked last: interests, level, results
+
+    def slot(self) -> str:
+        return json.dumps(asdict(self))
+
+    @staticmethod
+    def parse(value: Optional[str]) -> Optional["Exploration"]:
+        try:
+            data = json.loads(value or "")
+        except ValueError:
+            return None
+        return Exploration(**data) if isinstance(data, dict) else None
+
+
+def button(title: str, action: str) -> dict:
+    return {"title": title, "payload": "/choose_option" + json.dumps({"choice": PREFIX + action}, ensure_ascii=False)}
+
+
+def interests(kb: KnowledgeBase) -> list[CentreInteret]:
+    records = [kb.get(i) for i in kb.ids(CentreInteret.TYPE)]
+    return sorted((r for r in records if isinstance(r, CentreInteret)), key=lambda r: fold(r.label))
+
+
+def _plain(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def ask_interests(kb: KnowledgeBase, state: Exploration) -> Answer:
+    """A page of interests not chosen yet; « C'est tout » once one is chosen."""
+    state.step = "interests"
+    left = [r for r in interests(kb) if r.id not in state.interests]
+    start = state.page if state.page < len(left) else 0
+    shown = left[start:start + PAGE]
+    chosen = [kb.get(i).label for i in state.interests if kb.get(i)]
+    if chosen:
+        text = (f"Noté : {join_fr([_plain(c) for c in chosen])}. Tu peux en choisir "
+                f"{'encore un' if len(chosen) < MOST - 1 else 'un dernier'}, ou passer à la suite.")
+    else:
+        text = ("On cherche ensemble ! Qu'est-ce qui te plaît ? Choisis un à trois centres d'intérêt "
+                "(ou écris-le avec tes mots, par exemple « j'aime dessiner »).")
+    buttons = [button(r.label[:1].upper() + r.label[1:], f"interest:{r.id}") for r in shown]
+    if start + PAGE < len(left) or start:
+        buttons.append(button("Autres centres d'intérêt", f"page:{start + PAGE if start + PAGE < len(left) else 0}"))
+    if chosen:
+        buttons.append(button("C'est tout", "done"))
+    buttons.append(button("Recommencer", "stop"))
+    return Answer(text=text, buttons=buttons, kind="clarify", source=sources_line(["Onisep (centres d'intérêt)"]))
+
+
+def ask_level(state: Exploration) -> Answer:
+    state.step = "level"
+    return Answer(text="Combien de temps veux-tu étudier après le bac ?",
+                  buttons=[button(title, f"level:{key}") for key, (title, _, _) in LEVELS.items()]
+                  + [button("Recommencer", "stop")], kind="clarify")
+
+
+def years(level: str) -> Optional[int]:
+    """Years of study after the bac a job's access level means (« bac + 5 » → 5, « CAP » → -2, « bac » → 0)."""
+    folded = fold(level or "")
+    found = re.search(r"bac\s*\+\s*(\d+)", folded)
+    if found:
+        return int(found.group(1))
+    if folded.startswith("bac"):
+        return 0
+    if re.search(r"cap|bep|3e|sans diplome", folded):
+        return -2
+    return None
+
+
+def ranked(kb: KnowledgeBase, state: Exploration) -> list[tuple[Metier, list[str]]]:
+    """Jobs attached to the chosen interests: most interests matched first, then those whose access level fits the
+    studies wanted, then the shortest studies, then by name."""
+    matched: dict[str, list[str]] = {}
+    for interest in state.interests:
+        for job in kb.metiers_for_interest(interest):
+            matched.setdefault(job, []).append(interest)
+    _, low, high = LEVELS.get(state.level, LEVELS["any"])
+    rows = []
+    for job_id, which in matched.items():
+        job = kb.get(job_id)
+        if not isinstance(job, Metier):
+            continue
+        level = years(job.niveau_acces_min)
+        fits = level is not None and low <= level <= high
+        rows.append((-len(which), not fits, level if level is not None else 99, fold(title_of(job)), job, which))
+    rows.sort(key=lambda row: row[:4])
+    return [(row[4], row[5]) for row in rows]
+
+
+def results(kb: KnowledgeBase, state: Exploration, gender: str) -> Answer:
+    state.step = "results"
+    jobs = ranked(kb, state)
+    shown = jobs[state.start:state.start + SHOWN]
+    if not shown:
+        return Answer(text="Je n'ai pas d'autre métier à te proposer pour ces choix. Tu peux les changer.",
+                      buttons=[button("Changer mes choix", "change"), button("Recommencer", "stop")], kind="missing")
+    lines = []
+    for job, which in shown:
+        why = [f"tu {_as_you(kb.get(i).label)}" for i in which if kb.get(i)]
+        level = study_level(job.niveau_acces_min)
+        lines.append(f"• {title_of(job, gender)} — {' et '.join(why)}" + (f" · {level}" if level else ""))
+    wanted = LEVELS.get(state.level, LEVELS["any"])[0]
+    text = (f"Des métiers pour toi ({len(jobs)} en tout ; études : {wanted}) :\n" + "\n".join(lines)
+            + "\nTouche un métier pour en savoir plus.")
+    buttons = [{"title": title_of(job, gender), "payload": "/choose_option" + json.dumps({"choice": job.id})}
+               for job, _ in shown]
+    if state.start + SHOWN < len(jobs):
+        buttons.append(button("5 autres métiers", "more"))
+    buttons += [button("Changer mes choix", "change"), button("Recommencer", "stop")]
+    result = Answer(text=text, buttons=buttons, options=[job.id for job, _ in shown],
+                    source=sources_line(["Onisep (centres d'intérêt, fiches métiers, juin 2024)"]))
+    return result
+
+
+def _as_you(label: str) -> str:
+    """« j'aime la nature » → « aimes la nature », « je veux m'occuper d'animaux » → « veux t'occuper d'animaux »."""
+    said = _plain(label)
+    for first, second in (("j'aime", "aimes"), ("j'ai", "as"), ("je veux", "veux"), ("je rêve", "rêves"),
+                          ("je suis", "es"), ("je me passionne", "te passionnes"), ("j'aimerais", "aimerais")):
+        if said.startswith(first):
+            return (second + said[len(first):]).replace(" m'", " t'").replace("mes mains", "tes mains")
+    if said.startswith("ma vocation"):
+        return "veux soigner"
+    if said.startswith("le sport"):
+        return "es passionné·e de sport"
+    return f"as choisi « {said} »"
+
+
+def interest_said(kb: KnowledgeBase, text: str) -> Optional[str]:
+    """The centre d'intérêt a message names in words (« j'aime la nature », « les animaux », « dessiner »)."""
+    result = kb.linker.find_in_sentence(text, [CentreInteret.TYPE])
+    if result.status == "found" and result.best.score >= 80:
+        return result.best.id
+    return None
+
+
+def level_said(text: str) -> Optional[str]:
+    folded = fold(text).replace("'", " ")
+    return next((key for words, key in LEVEL_WORDS if words.search(folded)), None)
+
+
+def done_said(text: str) -> bool:
+    return bool(DONE_WORDS.search(fold(text).replace("'", " ")))
