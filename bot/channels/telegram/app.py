@@ -101,6 +101,10 @@ class Bridge:
             if await self.ask(update, context, "/restart") is not None:
                 await send_html(context.bot, chat_id, texts.RESTARTED)
 
+    async def on_explore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/explorer: the guided exploration by interests (the intent, sent as Rasa's own « /intent » payload)."""
+        await self.converse(update, context, "/explore")
+
     async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Never forwarded: Rasa would read « /intent » as an intent, bypassing the NLU.
         await send_html(context.bot, update.effective_chat.id, texts.UNKNOWN_COMMAND)
@@ -170,6 +174,7 @@ def build(settings: Settings) -> Application:
     app.add_handler(CommandHandler("start", bridge.on_start, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler(["aide", "help"], bridge.on_help, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("recommencer", bridge.on_restart, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("explorer", bridge.on_explore, filters=NEW_MESSAGES))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, bridge.on_unknown_command))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT, bridge.on_text))
     app.add_handler(MessageHandler(NEW_MESSAGES & ~filters.StatusUpdate.ALL, bridge.on_other))

@@ -24,6 +24,7 @@ HELP = (
     "<b>Commandes</b>\n"
     "/start : présentation et exemples\n"
     "/aide : ce message\n"
+    "/explorer : trouver des métiers à partir de ce que tu aimes\n"
     "/recommencer : j'oublie notre conversation et on repart de zéro"
 )
 
@@ -40,5 +41,6 @@ EXPIRED = "Ce choix n'est plus disponible : repose-moi ta question, s'il te pla�
 COMMANDS = (
     ("start", "Présentation et exemples de questions"),
     ("aide", "Ce que je sais faire"),
+    ("explorer", "Trouver des métiers à partir de ce que tu aimes"),
     ("recommencer", "Oublier la conversation et repartir de zéro"),
 )

@@ -271,7 +271,7 @@ def shown(sent: dict) -> str:
 
 def test_telegram_startup_registers_the_french_commands(bot):
     commands = bot.fake.wait("setMyCommands")["commands"]
-    assert [c["command"] for c in commands] == ["start", "aide", "recommencer"]
+    assert [c["command"] for c in commands] == ["start", "aide", "explorer", "recommencer"]
     bot.fake.wait("getMe")
     bot.fake.wait("deleteWebhook")  # long polling: any old webhook is removed
     polls = [p for name, p in bot.fake.calls if name == "getUpdates"]
@@ -300,6 +300,37 @@ def test_telegram_question_gets_the_sourced_answer(bot, stack):
     with sqlite3.connect(stack.db) as db:
         senders = {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
     assert sender_id(chat, TOKEN) in senders and not any(str(chat) in s for s in senders)
+
+
+def _press(bot, chat: int, reply: dict, title: str, n: int) -> dict:
+    """Press the button `title` of `reply` (as Telegram sends it back) and return the bot's answer."""
+    buttons = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    chosen = next(b for b in buttons if b["text"] == title)
+    press = {"callback_query": {"id": f"cbq-{chat}-{n}", "from": {**USER, "id": chat}, "chat_instance": f"ci-{chat}",
+                                "data": chosen["callback_data"],
+                                "message": {"message_id": n, "date": int(time.time()), "text": reply["text"],
+                                            "chat": {"id": chat, "type": "private"}}}}
+    [answer] = ask(bot, chat, press)
+    return answer
+
+
+def test_telegram_exploration_by_buttons(bot):
+    """/explorer, an interest, « C'est tout », a length of studies: jobs to open, each a button."""
+    chat = 917_351_018
+    [start] = ask(bot, chat, message(chat, "/explorer"))
+    assert "centres d'intérêt" in shown(start)
+    titles = [b["text"] for row in start["reply_markup"]["inline_keyboard"] for b in row]
+    assert len(titles) <= 11 and "Recommencer" in titles
+    noted = _press(bot, chat, start, titles[0], 1)
+    assert "Noté" in shown(noted)
+    level = _press(bot, chat, noted, "C'est tout", 2)
+    assert "Combien de temps" in shown(level)
+    jobs = _press(bot, chat, level, "peu importe", 3)
+    assert "Des métiers pour toi" in shown(jobs) and "Source : Onisep" in shown(jobs)
+    first_job = jobs["reply_markup"]["inline_keyboard"][0][0]["text"]
+    opened = _press(bot, chat, jobs, first_job, 4)
+    assert first_job.lower() in shown(opened).lower()
 
 
 def test_telegram_button_press_goes_back_to_rasa(bot):
