@@ -167,6 +167,33 @@ def test_webchat_demo_conversation_buttons_and_reload(page, demo):
     expect(last_bot(page).locator(".source")).to_have_text("Source : France Compétences, RNCP28684")
 
 
+def press_choice(page: Page, name: str) -> None:
+    """Click the latest choice button `name` and wait for the answer it brings."""
+    count = page.locator("orientation-webchat .msg.bot").count()
+    page.get_by_role("group", name="Choix proposés").last.get_by_role("button", name=name, exact=True).click()
+    expect(page.locator("orientation-webchat .msg.bot")).to_have_count(count + 1, timeout=ANSWER_TIMEOUT)
+
+
+def test_webchat_exploration_by_buttons(page, demo):
+    """« je ne sais pas quoi faire » → an interest → « C'est tout » → « peu importe » → jobs, one opened."""
+    page.goto(demo)
+    open_widget(page)
+    ask(page, "je ne sais pas quoi faire plus tard")
+    expect(last_bot(page)).to_contain_text("centres d'intérêt")
+    press_choice(page, "J'aime la nature")
+    expect(last_bot(page)).to_contain_text("Noté : j'aime la nature")
+    press_choice(page, "C'est tout")
+    expect(last_bot(page)).to_contain_text("Combien de temps")
+    press_choice(page, "peu importe")
+    expect(last_bot(page)).to_contain_text("Des métiers pour toi")
+    expect(last_bot(page).locator(".source")).to_contain_text("Onisep")
+    jobs = page.get_by_role("group", name="Choix proposés").last.get_by_role("button")
+    first = jobs.first.inner_text()
+    press_choice(page, first)
+    expect(last_bot(page)).to_contain_text(re.compile(re.escape(first), re.IGNORECASE))
+    screenshot(page, "webchat-exploration.png")
+
+
 def test_webchat_keyboard_only(page, demo):
     page.goto(demo)
     for _ in range(40):  # Tab through the page until the launcher
