@@ -14,7 +14,7 @@ from knowledge.normalize import fold
 from .compose import Answer
 from .config import knowledge_base, settings
 from .gaps import gap_asked
-from .guide import explore_turn, with_resume
+from .guide import EXPLORE, explore_turn, goes_on, with_resume
 from .record_types import type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
@@ -85,6 +85,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if goes_on(knowledge_base(), tracker):  # « peu importe » in the middle of an exploration
+            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
         if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote », « pas celui de l'ISEFAC »
             return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
         if names_alone(tracker):
@@ -139,6 +141,8 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if goes_on(knowledge_base(), tracker):  # « j'aime la nature » in the middle of an exploration
+            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
         if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
             return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
         if names_alone(tracker):
@@ -165,6 +169,8 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if goes_on(knowledge_base(), tracker):  # « c'est tout » in the middle of an exploration
+            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
         fact = subject_fact(knowledge_base(), tracker)
         if fact:
             return ActionAnswer().answer(dispatcher, tracker, fact)

@@ -37,23 +37,31 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     """The exploration's next step, or None when the message is something else (answered as usual)."""
     state = exploring(turn.tracker)
     action = _action(turn)
-    if turn.intent == EXPLORE and not action:
+    if action:
+        return _pressed(kb, turn, state or Exploration(), action)
+    if state is not None and state.step != "results" and not turn.pending:
+        moved = _said(kb, turn, state)
+        if moved is not None:
+            return moved
+    if turn.intent == EXPLORE:
         state = Exploration()
         named = interest_said(kb, turn.text)
         state.interests = [named] if named else []
         return _step(ask_interests(kb, state), state)
-    if action:
-        return _pressed(kb, turn, state or Exploration(), action)
-    if state is None or state.step == "results" or turn.pending:
-        return None
+    return None
+
+
+def _said(kb: KnowledgeBase, turn: Turn, state: Exploration) -> Optional[Reply]:
+    """An answer in words to the exploration's question: an interest, « c'est tout », how long to study."""
     named = interest_said(kb, turn.text)
-    if named and len(state.interests) < MOST and named not in state.interests:
+    if state.step == "interests" and named and named not in state.interests and len(state.interests) < MOST:
         state.interests.append(named)
         return _step(ask_interests(kb, state) if len(state.interests) < MOST else ask_level(state), state)
-    if state.interests and level_said(turn.text):
+    short = len(turn.text.split()) <= 4  # « bac+3 », « peu importe » — not « c'est quoi un BTS MCO ? »
+    if state.interests and (state.step == "level" or short) and level_said(turn.text):
         state.level, state.start = level_said(turn.text), 0
         return _results(kb, turn, state)
-    if state.interests and done_said(turn.text):
+    if state.step == "interests" and state.interests and short and done_said(turn.text):
         return _step(ask_level(state), state)
     return None
 
@@ -104,3 +112,16 @@ def with_resume(answer: Answer, tracker: Tracker) -> Answer:
     if exploring(tracker) is not None and answer.kind in ("answer", "missing"):
         answer.buttons = [*answer.buttons, RESUME]
     return answer
+
+
+def goes_on(kb: KnowledgeBase, tracker: Tracker) -> bool:
+    """Whether the latest message answers the exploration's question in words (« j'aime la nature », « c'est
+    tout », « peu importe »), whatever the NLU made of it: the exploration takes it."""
+    state = exploring(tracker)
+    if state is None or state.step == "results" or tracker.get_slot("pending_options"):
+        return False
+    text = (tracker.latest_message or {}).get("text") or ""
+    short = len(text.split()) <= 4
+    if state.step == "interests":
+        return bool(interest_said(kb, text) or (state.interests and short and (done_said(text) or level_said(text))))
+    return bool(level_said(text))

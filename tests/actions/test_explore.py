@@ -103,3 +103,21 @@ def test_change_and_leave(chat):
 
 def test_years_of_an_access_level():
     assert years("bac + 5") == 5 and years("Bac") == 0 and years("CAP ou équivalent") == -2 and years("") is None
+
+
+def test_words_in_the_middle_go_on_whatever_the_nlu_says(chat):
+    from actions.actions import ActionFallback, ActionOutOfScope, ActionSmallTalk
+    chat.say("je ne sais pas quoi faire", "explore")
+    chat.say("j'aime la nature", "out_of_scope", action=ActionOutOfScope())
+    assert state(chat).interests == [NATURE]
+    said = chat.say("c'est tout", "thank", action=ActionSmallTalk())
+    assert "Combien de temps" in said
+    said = chat.say("peu importe", "nlu_fallback", action=ActionFallback())
+    assert "Des métiers pour toi" in said
+
+
+def test_a_question_naming_a_diploma_is_no_answer_about_studies(chat):
+    chat.say("je ne sais pas quoi faire", "explore")
+    press(chat, f"interest:{NATURE}")
+    said = chat.say("c'est quoi un BTS MCO ?", "ask_description", [{"entity": "formation", "value": "BTS MCO"}])
+    assert "brevet de technicien supérieur" in said and state(chat).level == ""
