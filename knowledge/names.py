@@ -102,6 +102,37 @@ def _both_genders(*forms: str) -> list[str]:
     return out
 
 
+# How students say the ONISEP centres d'intérêt in their own words (« j'aime dessiner » is « j'ai un bon coup de
+# crayon »): names of those records, for the linker.
+INTEREST_WORDS = {
+    "CI.j-ai-un-bon-coup-de-crayon": ("dessiner", "j'aime dessiner", "le dessin"),
+    "CI.je-veux-m-occuper-d-animaux": ("les animaux", "j'aime les animaux"),
+    "CI.je-veux-etre-utile-aux-autres": ("aider les autres", "aider les gens", "être utile"),
+    "CI.j-aime-la-nature": ("la nature", "nature"),
+    "CI.le-sport-est-ma-passion": ("j'aime le sport", "le sport"),
+    "CI.je-veux-m-occuper-d-enfants": ("j'aime les enfants", "les enfants"),
+    "CI.je-me-passionne-pour-les-nouvelles-technologies": ("les nouvelles technologies", "la technologie"),
+    "CI.je-suis-accro-au-numerique": ("l'informatique", "j'aime l'informatique", "les jeux vidéo"),
+    "CI.je-reve-d-un-metier-artistique": ("un métier artistique", "j'aime l'art", "la musique", "le théâtre"),
+    "CI.j-aime-communiquer": ("parler aux gens", "convaincre"),
+    "CI.j-aime-les-langues": ("les langues étrangères", "j'aime l'anglais"),
+    "CI.j-aime-jongler-avec-les-chiffres": ("les maths", "j'aime les maths", "les mathématiques"),
+    "CI.ma-vocation-est-de-soigner": ("soigner", "soigner les gens", "la santé"),
+    "CI.reparer-bricoler-j-adore-ca": ("bricoler", "j'aime bricoler", "réparer"),
+    "CI.je-veux-travailler-de-mes-mains": ("travailler avec mes mains", "un métier manuel"),
+    "CI.je-reve-de-travailler-a-l-etranger": ("voyager", "j'aime voyager"),
+    "CI.je-veux-proteger-la-planete": ("l'écologie", "l'environnement", "protéger la nature"),
+    "CI.je-veux-faire-respecter-la-loi": ("la justice", "faire respecter la loi"),
+    "CI.je-veux-travailler-dans-le-commerce": ("vendre", "la vente", "le commerce"),
+    "CI.j-aime-bien-faire-des-experiences": ("les sciences", "j'aime les sciences", "les expériences"),
+    "CI.j-aimerais-travailler-dehors": ("travailler dehors", "dehors", "en plein air"),
+    "CI.j-aime-les-sensations-fortes": ("l'adrénaline", "les sensations fortes"),
+    "CI.j-aime-etre-aux-commandes": ("diriger", "commander", "être chef"),
+    "CI.enqueter-analyser-l-information-je-veux-en-faire-mon-travail": ("enquêter", "mener l'enquête"),
+    "CI.j-aime-bouger": ("bouger", "pas rester assis"),
+}
+
+
 def aliases(record: Record) -> list[Alias]:
     """The names a student may use for a record, and its link aliases."""
     names: list[str] = []
@@ -129,7 +160,7 @@ def aliases(record: Record) -> list[Alias]:
         if record.code_parent and record.code_parent != record.code:
             names.append(record.code_parent)
     elif isinstance(record, CentreInteret):
-        names.append(record.libelle)
+        names += [record.libelle, *INTEREST_WORDS.get(record.id, ())]
     names.append(record.id)  # last: a seed's id (« JOB.media-planneur ») may read like its name
     seen: set[str] = set()
     out = []

@@ -121,3 +121,11 @@ def test_a_question_naming_a_diploma_is_no_answer_about_studies(chat):
     press(chat, f"interest:{NATURE}")
     said = chat.say("c'est quoi un BTS MCO ?", "ask_description", [{"entity": "formation", "value": "BTS MCO"}])
     assert "brevet de technicien supérieur" in said and state(chat).level == ""
+
+
+@pytest.mark.parametrize("said, interest", [("j'aime dessiner", "CI.j-ai-un-bon-coup-de-crayon"),
+                                            ("les animaux", ANIMALS), ("la nature", NATURE),
+                                            ("j'aime bien les maths", "CI.j-aime-jongler-avec-les-chiffres")])
+def test_interests_said_in_a_students_words(base, said, interest):
+    from actions.explore import interest_said
+    assert interest_said(base, said) == interest
