@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Optional
 
 from rasa_sdk import Action, Tracker
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
+# words that make a message a comparison (the « ou » of « X ou Y ? », never the « où » of « c'est où ? »)
+COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
+                       r"m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|c[oô]te [aà] c[oô]te|"
+                       r"les deux|\bles\b.*\bcompare")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -50,6 +55,8 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+        if intent == COMPARE and not COMPARING.search(((tracker.latest_message or {}).get("text") or "").lower()):
+            intent = self._next_question(tracker, intent)  # « et c'est où ? » is no comparison: its « ou » is « où »
         if not is_question(intent) and not tracker.get_slot("pending_options"):
             intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »
         return self.answer(dispatcher, tracker, intent)
@@ -76,6 +83,14 @@ class ActionAnswer(Action):
             say(dispatcher, each.answer if guided else with_resume(each.answer, tracker))
             events += each.events
         return events
+
+
+    @staticmethod
+    def _next_question(tracker: Tracker, intent: str) -> str:
+        """The NLU's likeliest question intent after `intent` (`intent` itself if there is none)."""
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        return next((r["name"] for r in ranking if r.get("name") != intent and is_question(r.get("name") or "")),
+                    intent)
 
 
 class ActionFallback(Action):

@@ -16,7 +16,7 @@ from knowledge.model import Record
 from knowledge.normalize import fold, normalize
 
 from .compose import Answer
-from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, METIER
+from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, INTERET, METIER
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, about_certification_only, is_question, types_for
 from .turn import (AFFIRM, CHOOSE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, Turn, ask_which, loose_word, near,
@@ -157,7 +157,9 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     said = alone(kb, turn.text, turn.entities)
     if said is None or (turn.subject and loose_word(said.mention, turn.entities)):
-        return None  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
+        return None
+    if turn.pending and {kb.linker.types.get(i) for i in said.mention.record_ids} == {INTERET}:
+        return None  # « l'informatique » after « développeuse » narrows the options: no centre d'intérêt  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
     picked = choose(kb, turn.text, turn.pending, turn.entities) if turn.pending else None
     if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME
                    or re.search(r"\bpas\b", fold(turn.text))):

@@ -112,7 +112,7 @@ INTEREST_WORDS = {
     "CI.le-sport-est-ma-passion": ("j'aime le sport", "le sport"),
     "CI.je-veux-m-occuper-d-enfants": ("j'aime les enfants", "les enfants"),
     "CI.je-me-passionne-pour-les-nouvelles-technologies": ("les nouvelles technologies", "la technologie"),
-    "CI.je-suis-accro-au-numerique": ("l'informatique", "j'aime l'informatique", "les jeux vidéo"),
+    "CI.je-suis-accro-au-numerique": ("j'aime l'informatique", "les jeux vidéo"),
     "CI.je-reve-d-un-metier-artistique": ("un métier artistique", "j'aime l'art", "la musique", "le théâtre"),
     "CI.j-aime-communiquer": ("parler aux gens", "convaincre"),
     "CI.j-aime-les-langues": ("les langues étrangères", "j'aime l'anglais"),

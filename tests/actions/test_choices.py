@@ -165,3 +165,11 @@ def test_not_this_certifier_under_the_nlu_threshold(chat):
              [{"entity": "certification", "value": "titre de chargé de communication", "confidence_entity": 0.52}])
     said = chat.say("pas celui de l'ISEFAC, l'autre", "nlu_fallback", action=ActionFallback())
     assert "86 %" in said and "RNCP35746" in said
+
+
+def test_a_word_that_also_names_a_centre_d_interet_narrows_the_options(chat):
+    chat.say("je veux être développeuse, c'est quelles études ?", "ask_studies",
+             [{"entity": "job", "value": "développeuse"}])
+    assert len(options(chat)) > 1
+    said = chat.say("l'informatique", "nlu_fallback", action=ActionFallback())
+    assert "Pour devenir développeuse informatique" in said

@@ -81,3 +81,12 @@ def test_the_subject_compared_with_the_record_named(chat):
 def test_one_record_alone_asks_what_to_compare_it_with(chat):
     said = chat.say("compare le métier de boulanger", "ask_comparison", [{"entity": "job", "value": "boulanger"}])
     assert "Avec quelle autre fiche" in said
+
+
+def test_a_where_question_taken_for_a_comparison_is_answered_as_asked(domain):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "ask_comparison", "confidence": 0.82}, {"name": "ask_working_conditions", "confidence": 0.05}]
+    tracker = turn(text="et c'est où ?", intent="ask_comparison", ranking=ranking, slots={"subject": "RNCP28684"})
+    messages, _ = run(ActionAnswer(), tracker, domain)
+    assert "rue chabrol" in messages[0]["text"]
