@@ -20,7 +20,7 @@ from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, INTERET, METI
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, about_certification_only, is_question, types_for
 from .turn import (AFFIRM, CHOOSE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, Turn, ask_which, loose_word, near,
-                   previous_question, understand)
+                   previous_question, said_gender, understand)
 
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
@@ -177,7 +177,7 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         if question == DESCRIBE or mention.more or len(fitting) != 1:
             return ask_which(kb, mention, turn)
         mention = Mention(FOUND, fitting, mention.text, mention.gender)  # the one the question is about
-    turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+    turn.record_id, turn.gender = mention.record_id, said_gender(mention, turn.gender)
     turn.present = question == DESCRIBE
     return None
 

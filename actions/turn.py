@@ -136,7 +136,7 @@ def pick_record(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     loose = subject is not None and mention.status != "none" and (
         loose_word(mention, turn.entities) or _within_fact(kb, subject, mention, turn))
     if mention.status == FOUND and not loose:
-        turn.record_id, turn.gender = mention.record_id, mention.gender or turn.gender
+        turn.record_id, turn.gender = mention.record_id, said_gender(mention, turn.gender)
         turn.events.append(SlotSet(PENDING_NAME, mention.text or None))  # « celui de Grenoble » narrows it
         several = _named_too(kb, turn, types)
         if several:
@@ -409,11 +409,17 @@ def from_context(kb: KnowledgeBase, turn: Turn, types: list[str]) -> tuple[Optio
     return None, None
 
 
+def said_gender(mention: Mention, gender: str) -> str:
+    """The gender of a name the student typed (« chef de pub » after « directrice artistique » is no « cheffe »);
+    without a typed name, the conversation's."""
+    return mention.gender if mention.text else gender
+
+
 def ask_which(kb: KnowledgeBase, mention: Mention, turn: Turn) -> Reply:
     """The records a name may mean, as buttons in the student's gender; for a generic word (« ingénieur »)
     the likeliest few and how many there are, with a request to say more."""
     records = [r for r in (kb.get(i) for i in mention.record_ids) if r is not None]
-    gender = mention.gender or turn.gender
+    gender = said_gender(mention, turn.gender)
     said = f"« {mention.text} »" if mention.text else "Ta question"
     if mention.more:
         text = (f"{said} correspond à {mention.total} fiches de ma base. Voici les plus proches ; si ce n'est "

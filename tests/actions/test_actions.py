@@ -244,3 +244,13 @@ def test_tracker_fixtures_hold_the_domain_slots(domain):
         for event in state["events"]:
             if event["event"] == "slot":
                 assert tracker.get_slot(event["name"]) == state["slots"][event["name"]], (name, event)
+
+
+def test_a_job_named_after_a_feminine_one_is_in_its_own_gender(chat):
+    chat.say("quelles études pour devenir directrice artistique ?", "ask_studies",
+             [{"entity": "job", "value": "directrice artistique"}])
+    said = chat.say("quelles études pour devenir chef de publicité ?", "ask_studies",
+                    [{"entity": "job", "value": "chef de publicité"}])
+    assert "Pour devenir chef de publicité" in said and "cheffe" not in said
+    said = chat.say("et son salaire ?", "ask_salary")
+    assert "cheffe" not in said
