@@ -23,11 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
-from urllib.parse import urlsplit
 
 import yaml
 
-from bot.server.stack import private_stack
+from bot.server.stack import private_stack, reachable
 from knowledge.conversation import tool_sender
 from knowledge.progress import progress_bar
 from staff.faq import squash
@@ -332,17 +331,6 @@ def report(results: list[ConversationResult], source: str, url: str) -> str:
 
 # -- command line -------------------------------------------------------------------------------------------------
 
-def _reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/", timeout=3):
-            return True
-    except urllib.error.HTTPError:
-        return True
-    except (OSError, ValueError):
-        return False
-
-
 def run(holdout: Holdout, url: str, args: argparse.Namespace) -> int:
     results = play(holdout, rest_say(url, args.timeout), progress=not args.quiet)
     text = report(results, str(args.file), url)
@@ -367,7 +355,7 @@ def cmd_conversations(args: argparse.Namespace) -> int:
     if args.category:
         holdout = Holdout(tuple(c for c in holdout.conversations if c.category in args.category),
                           holdout.forbidden_everywhere)
-    if not args.start and _reachable(args.url):
+    if not args.start and reachable(args.url):
         return run(holdout, args.url, args)
     print(("D" if args.start else f"Aucun assistant sur {args.url} : d") + "émarrage d'un assistant privé le temps "
           "des conversations…", file=sys.stderr)

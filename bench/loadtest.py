@@ -18,8 +18,6 @@ import secrets
 import socket
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,7 +27,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bench.procfs import children, cmdline, memory_kb, parent, process_role
-from bot.server.stack import private_stack
+from bot.server.stack import private_stack, reachable
 from knowledge.conversation import tool_sender
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,17 +267,6 @@ def summary(f: LoadFigures) -> str:
 
 # -- command line ---------------------------------------------------------------------------------
 
-def _reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/", timeout=3):
-            return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-
-
 def cmd_load(args: argparse.Namespace) -> int:
     try:
         check_loopback(args.url)
@@ -288,7 +275,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     url = args.url
-    if args.start or not _reachable(url):
+    if args.start or not reachable(url):
         print(("D" if args.start else f"Aucun assistant sur {url} : d") + "émarrage d'un assistant privé le temps "
               "de la mesure…", file=sys.stderr)
         with private_stack("load-") as stack:

@@ -11,10 +11,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from knowledge.conversation import tool_sender
 
@@ -80,6 +82,18 @@ class Stack:
             os.killpg(self.proc.pid, signal.SIGINT)
             return self.proc.wait(timeout=60)
         return self.proc.returncode if self.proc else 0
+
+
+def reachable(url: str) -> bool:
+    """Whether a server answers at the host and port of `url` (any HTTP answer counts, even an error)."""
+    parts = urlsplit(url)
+    try:
+        with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/", timeout=3):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 @contextmanager
