@@ -47,6 +47,21 @@ def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
     return said is not None and (said.mention.status == FOUND or not found_only)
 
 
+def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:
+    """The question a message the NLU took for something else (off topic, unsure, thanks) really asks, None if
+    none: the exploration's next step (« c'est tout », « peu importe »); with `options`, a choice among the options
+    offered (« de ligne » after « pilote », « pas celui de l'ISEFAC ») or a name alone (« plombier ? »); a precise
+    fact of the record named or of the subject under way (« leur numéro de siret ? », « ça coûte combien ? »)."""
+    kb = knowledge_base()
+    if goes_on(kb, tracker):
+        return EXPLORE
+    if options and chooses(kb, tracker):
+        return tracker.get_slot("pending_intent") or DESCRIBE
+    if options and names_alone(tracker):
+        return DESCRIBE
+    return subject_fact(kb, tracker)
+
+
 class ActionAnswer(Action):
     """Answers every knowledge question (and choices among proposed options)."""
 
@@ -100,15 +115,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if goes_on(knowledge_base(), tracker):  # « peu importe » in the middle of an exploration
-            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
-        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote », « pas celui de l'ISEFAC »
-            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
-        if names_alone(tracker):
-            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
-        fact = subject_fact(knowledge_base(), tracker)
-        if fact:
-            return ActionAnswer().answer(dispatcher, tracker, fact)
+        asked = asked_after_all(tracker)
+        if asked:
+            return ActionAnswer().answer(dispatcher, tracker, asked)
         rescued = self._rescue(tracker)
         if rescued:
             return ActionAnswer().answer(dispatcher, tracker, rescued, rescued=not tracker.get_slot("subject"))
@@ -156,15 +165,9 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if goes_on(knowledge_base(), tracker):  # « j'aime la nature » in the middle of an exploration
-            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
-        if chooses(knowledge_base(), tracker):  # « de ligne » after « pilote » offered several fiches
-            return ActionAnswer().answer(dispatcher, tracker, tracker.get_slot("pending_intent") or DESCRIBE)
-        if names_alone(tracker):
-            return ActionAnswer().answer(dispatcher, tracker, DESCRIBE)
-        fact = subject_fact(knowledge_base(), tracker)
-        if fact:  # « leur numéro de siret ? » about the subject under way
-            return ActionAnswer().answer(dispatcher, tracker, fact)
+        asked = asked_after_all(tracker)
+        if asked:
+            return ActionAnswer().answer(dispatcher, tracker, asked)
         lacking = gap_asked((tracker.latest_message or {}).get("text") or "", None)
         if lacking:  # « la com, ça recrute en ce moment ? »: an orientation question the base cannot answer
             say(dispatcher, Answer(text=f"Ma base ne contient pas {lacking} : je préfère ne rien inventer. Pour un "
@@ -184,11 +187,9 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if goes_on(knowledge_base(), tracker):  # « c'est tout » in the middle of an exploration
-            return ActionAnswer().answer(dispatcher, tracker, EXPLORE)
-        fact = subject_fact(knowledge_base(), tracker)
-        if fact:
-            return ActionAnswer().answer(dispatcher, tracker, fact)
+        asked = asked_after_all(tracker, options=False)
+        if asked:
+            return ActionAnswer().answer(dispatcher, tracker, asked)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or "thank"
         dispatcher.utter_message(response=f"utter_{intent}")
         return []
