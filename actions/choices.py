@@ -84,7 +84,7 @@ def _refined(kb: KnowledgeBase, turn: Turn) -> Optional[Mention]:
     said = str(turn.tracker.get_slot(PENDING_NAME) or "")
     if not said:
         return None
-    words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
+    words = _naming_words(turn.text)
     mention = find_mention(kb, f"{said} {words}", [], types_for(turn.pending_intent) or [METIER])
     if mention.status == FOUND or (mention.status == AMBIGUOUS and set(mention.record_ids) != set(turn.pending)
                                    and not mention.more):
@@ -94,6 +94,11 @@ def _refined(kb: KnowledgeBase, turn: Turn) -> Optional[Mention]:
 
 NARROWING = re.compile(r"^\s*(et\s+)?(plut[oô]t\s+)?(celui|celle|ceux|le parcours|la sp[ée]cialit[ée]|l['’]option|"
                        r"la mention|parcours|option|mention)\b", re.I)
+
+
+def _naming_words(text: str) -> str:
+    """The words of a message that may complete a name (« celui de Grenoble » → « Grenoble »)."""
+    return " ".join(w for w in re.findall(r"[\w'’-]+", text) if fold(w) not in REFINING_FILLERS)
 
 
 def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
@@ -109,7 +114,7 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     said = _name_words(kb, subject, str(turn.tracker.get_slot(PENDING_NAME) or "")) if subject else ""
     if not said:
         return None
-    words = " ".join(w for w in re.findall(r"[\w'’-]+", turn.text) if fold(w) not in REFINING_FILLERS)
+    words = _naming_words(turn.text)
     mention = find_mention(kb, f"{said} {words}", [], [subject.type])
     if mention.status == AMBIGUOUS and narrowing:
         return ask_which(kb, mention, turn)

@@ -19,8 +19,14 @@ from .details import (telephone, bloc_contents, formation_field, interests, lega
                       passage, per_certifier, places, preparation, replaced, selection, site, still_valid,
                       vae_assessment, year)
 from .focus import ANNEE, BLOC, CERTIFIER, JURY, Focus, folded_words
+from .record_types import Handler
 
 Compose = Callable[[KnowledgeBase, Record, Optional[Focus], str], Answer]
+
+
+def whole(handler: Handler) -> Compose:
+    """A question's usual answer (`actions/routing.py`) as the answer to a fact: the focus plays no part."""
+    return lambda kb, record, focus, gender: handler(kb, record, gender)
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("nsf", _q(r"\bnsf\b"), Certification, "ask_description", codes("NSF", "codes_nsf")),
     Fact("formacode", _q(r"formacode"), Certification, "ask_description", codes("Formacode", "formacodes")),
     Fact("rome", _q(r"\brome\b"), Certification, "ask_rome_code",
-         lambda kb, record, focus, gender: certification.rome_codes(kb, record, gender), job_has_it=True),
+         whole(certification.rome_codes), job_has_it=True),
     Fact("remplace", _q(r"rempla|ancienne? (certif|titre|fiche|version)|precedente? (certif|titre)|s appelait|"
                         r"avant (elle|lui|ce titre|cette certif)"), Certification, "ask_validity_dates", replaced),
     Fact("jury_president", _q(r"presid"), Certification, "ask_jury_vae", jury_chair, JURY),
@@ -81,7 +87,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("selection", _q(r"selection|entretien|dossier de candidature|comment (on )?(est|sont) (pris|choisis)"),
          Certification, "ask_studies", selection),
     Fact("prerequis", _q(r"demandent quoi|pour (y )?(entrer|rentrer)|prerequis|pre requis|conditions d (acces|entree)"),
-         Certification, "ask_level", lambda kb, record, focus, gender: certification.level_and_entry(kb, record, gender)),
+         Certification, "ask_level", whole(certification.level_and_entry)),
     Fact("bloc_contenu", _q(r"blocs? \d.{0,30}(contient|consiste|comprend|competences|contenu|apprend)|"
                             r"(competences|contenu) du bloc|competences visees|liste des competences"), Certification, "ask_profile", bloc_contents, BLOC),
     Fact("objectifs", _q(r"objectifs?|a quoi (il |elle )?sert|pourquoi (ce|cette|le) (titre|certif)|le but d"),
@@ -114,7 +120,7 @@ FACTS: tuple[Fact, ...] = (
                   r"recrut|embauch", ("objectifs",))),
     Fact("statut", _q(r"salarie.{0,30}(independant|freelance|liberal|a (son|mon) compte)|(independant|freelance|"
                       r"liberal).{0,30}salarie|quels? statuts?|fonctionnaire"), Metier, "ask_status",
-         lambda kb, record, focus, gender: metier.status(kb, record, gender)),
+         whole(metier.status)),
     Fact("artisan", _q(r"\bartisan"), Metier, "ask_status", passage("le statut d'artisan", r"artisan", JOB_TEXT)),
     Fact("liberal", _q(r"\bliberal|s installer"), Metier, "ask_status",
          passage("l'exercice en libéral", r"lib[ée]ral|s'installer|installer", JOB_TEXT)),
@@ -132,14 +138,14 @@ FACTS: tuple[Fact, ...] = (
          passage("l'exercice en indépendant", r"ind[ée]pendant|freelance|free-lance|à son compte|lib[ée]ral|"
                   r"auto-?entrepreneur|tarif|propre (agence|entreprise|studio)", JOB_TEXT)),
     Fact("salaire", _q(r"salaire|\bgagne|se fait combien|combien par mois|\bpaye|remuner|\bpaie\b"), Metier,
-         "ask_salary", lambda kb, record, focus, gender: metier.salary(kb, record, gender)),
+         "ask_salary", whole(metier.salary)),
     Fact("niveau", _q(r"\bniveau\b"), Metier, "ask_level",
-         lambda kb, record, focus, gender: metier.access_level(kb, record, gender)),
+         whole(metier.access_level)),
     Fact("diplome", _q(r"(s appelle|nom|quel|premier|lequel).{0,20}diplome|diplome.{0,20}(s appelle|a passer|"
                        r"a preparer|faut)"), Metier, "ask_studies",
-         lambda kb, record, focus, gender: metier.studies(kb, record, gender)),
+         whole(metier.studies)),
     Fact("secteurs", _q(r"\bsecteurs?\b|domaines? d activite"), Metier, "ask_status",
-         lambda kb, record, focus, gender: metier.status(kb, record, gender)),
+         whole(metier.status)),
     Fact("interets", _q(r"centres? d interet|ca plait a qui|pour qui aime|si j aime"), Record,
          "ask_profile", interests),
     Fact("debouches", _q(r"\bdebouches\b|ca recrute|embauche|trouver (du travail|un emploi|un job)|avenir|"
