@@ -20,7 +20,7 @@ from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, INTERET, METI
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, about_certification_only, is_question, types_for
 from .turn import (AFFIRM, CHOOSE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, Turn, ask_which, loose_word, near,
-                   previous_question, said_gender, understand)
+                   said_gender, understand)
 
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
@@ -122,7 +122,7 @@ def narrow_subject(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     if not narrowing and not all(w in fold(mention.text) for w in fold(f"{said} {words}").split()):
         return None  # « spécialisée » after « éducatrice » names « éducatrice spécialisée »; a new name does not
-    question = previous_question(turn.tracker)
+    question = turn.previous
     turn.record_id = mention.record_id
     turn.intent = question if subject.type in types_for(question) else DESCRIBE
     turn.present = turn.intent == DESCRIBE
@@ -227,7 +227,7 @@ def _question_for(kb: KnowledgeBase, said: Alone, turn: Turn) -> str:
         return DESCRIBE
     wanted = turn.pending_intent if turn.pending else ""
     if said.mode == AGAIN:
-        wanted = wanted or previous_question(turn.tracker)
+        wanted = wanted or turn.previous
     types = {kb.linker.types.get(i) for i in said.mention.record_ids}
     fits = types & set(types_for(wanted)) or (
         said.mode == AGAIN and about_certification_only(wanted) and METIER in types)  # that job's certification

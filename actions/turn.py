@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -67,10 +68,16 @@ class Turn:
     again: bool = False  # a name alone asking the previous question again (« et ceux du 360 ? »)
     also: list[str] = field(default_factory=list)  # more records the same question is asked about (« les deux »)
     events: list[EventType] = field(default_factory=lambda: [SlotSet("failures", 0.0)])
+    facts: dict = field(default_factory=dict, repr=False)  # fact_of's answers this turn, by (record, intent, again)
 
     @property
     def subject(self) -> Optional[str]:
         return self.tracker.get_slot("subject")
+
+    @cached_property
+    def previous(self) -> str:
+        """The question the latest answer answered (`previous_question`), read once per turn."""
+        return previous_question(self.tracker)
 
 
 def understand(tracker: Tracker, intent: str, rescued: bool) -> Turn:
@@ -293,7 +300,7 @@ def route_and_compose(kb: KnowledgeBase, turn: Turn) -> Reply:
         return Reply(missing(record, "cette information", f"« {record.label} »"))
     pages = turn.start and "start" in inspect.signature(handler).parameters
     result = handler(kb, record, turn.gender, start=turn.start) if pages else handler(kb, record, turn.gender)
-    focus = focus_of(turn.text, record, _focus(turn, record), {previous_question(turn.tracker), turn.intent})
+    focus = focus_of(turn.text, record, _focus(turn, record), {turn.previous, turn.intent})
     focus = Focus(focus.kind, focus.value) if focus else None  # no precise fact answered this time
     events = remember(record, turn.gender) + offer(kb, result, record, turn) + [
         SlotSet(FOCUS, focus.slot() if focus else None)]
@@ -313,13 +320,20 @@ def _focus(turn: Turn, record: Record) -> Optional[Focus]:
 
 def fact_of(kb: KnowledgeBase, record: Record, turn: Turn) -> Optional[tuple[Fact, Record, Optional[Focus]]]:
     """The precise fact the question asks about `record` (or about the only certification of a job), the record
-    holding it, and the sub-part in focus."""
+    holding it, and the sub-part in focus; worked out once per turn for a record and a question."""
+    key = (record.id, turn.intent, turn.again)
+    if key not in turn.facts:
+        turn.facts[key] = _fact_of(kb, record, turn)
+    return turn.facts[key]
+
+
+def _fact_of(kb: KnowledgeBase, record: Record, turn: Turn) -> Optional[tuple[Fact, Record, Optional[Focus]]]:
     candidates = [record]
     if isinstance(record, Metier):
         certs = kb.certifications_for_metier(record.id)
         candidates += [kb.get(certs[0])] if len(certs) == 1 else []
     for holder in candidates:
-        focus = focus_of(turn.text, holder, _focus(turn, holder), {previous_question(turn.tracker), turn.intent})
+        focus = focus_of(turn.text, holder, _focus(turn, holder), {turn.previous, turn.intent})
         fact = pick_fact(turn.text, holder, focus, again=turn.again)
         if fact is not None and not (holder is not record and fact.job_has_it):
             return fact, holder, focus
