@@ -12,6 +12,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "knowledge" / "sources"
+# How long a test waits for a child process before calling it hung: a guard, not a speed check (`make bench`
+# measures speed). In `make test` the unit tests run at nice 10 beside the training, which leaves them about a
+# tenth of the cores: a command that takes 7 s alone can take two minutes there.
+PROCESS_TIMEOUT = 600
 
 
 class Stream(io.StringIO):

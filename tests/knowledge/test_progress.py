@@ -12,7 +12,7 @@ import pytest
 
 from knowledge import progress
 from knowledge.progress import progress_bar
-from tests import ROOT, Stream
+from tests import PROCESS_TIMEOUT, ROOT, Stream, documents_manifest
 
 pytestmark = pytest.mark.unit
 
@@ -62,8 +62,8 @@ def test_kb_import_into_a_log_writes_its_summary_not_progress_updates(tmp_path):
         result = subprocess.run(
             [sys.executable, "-c", "import sys; from orientation.cli import main; sys.exit(main())",
              "kb", "import", "rncp", str(FIXTURES / "rncp" / "export-fiches-rncp-v4-1.xml"),
-             "--store", str(tmp_path / "knowledge.sqlite")],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=120)
+             "--store", str(tmp_path / "knowledge.sqlite"), "--manifest", str(documents_manifest(tmp_path))],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=PROCESS_TIMEOUT)
     text = log.read_text()
     assert result.returncode == 0, text
     assert "\r" not in text and "Warning" not in text

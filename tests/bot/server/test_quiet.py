@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.server.quiet import KNOWN, TQDM_NOT_A_TERMINAL, quiet_environment
-from tests import Stream
+from tests import PROCESS_TIMEOUT, Stream
 
 pytestmark = pytest.mark.unit
 
@@ -24,7 +24,8 @@ def _python(*parts: str) -> subprocess.CompletedProcess:
     """Run the code in a fresh interpreter (filters are per process), with Python's default warning filters."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     code = "\n".join(textwrap.dedent(part) for part in parts)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=PROCESS_TIMEOUT)
 
 
 EMIT = """

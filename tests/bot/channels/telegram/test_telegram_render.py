@@ -17,7 +17,7 @@ from bot.channels.telegram.buttons import MAX_CALLBACK_BYTES, PayloadStore, keyb
 from bot.channels.telegram.rasa import RasaClient, RasaUnavailable, sender_id
 from bot.channels.telegram.render import BUTTONS_PROMPT, MAX_LENGTH, Button, render, split_text, utf16_len
 from bot.channels.telegram.settings import DEFAULT_RASA_URL, ConfigError, Settings
-from tests import ROOT
+from tests import PROCESS_TIMEOUT, ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -224,7 +224,7 @@ def test_telegram_settings_from_env():
 def test_telegram_main_without_token_exits_2():
     env = {"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false"}
     done = subprocess.run([sys.executable, "-m", "bot.channels.telegram"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=PROCESS_TIMEOUT)
     assert done.returncode == 2
     assert "TELEGRAM_BOT_TOKEN n'est pas défini" in done.stderr
 
