@@ -9,6 +9,7 @@ from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
+from knowledge.mentions import RECORD_IDS
 from knowledge.model import Certification
 from knowledge.normalize import fold, normalize
 
@@ -88,7 +89,7 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
     for entity in entities:
         own = type_of_entity(entity)
         if own is None or not linker.content_words(str(entity.get("value") or "")):
-            continue  # a stray span of stop words (DIET sometimes tags « de ») names nothing
+            continue  # a span of stop words names nothing
         value = str(entity["value"])
         result = linker.link(value, [own]) if own in types else None
         # A job's name is often a title's too (« chargé de communication »): several jobs, then every type.
@@ -98,6 +99,8 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         if result.status == UNKNOWN:
             result = linker.link(value)
         mention = _from_link(result, value)
+        if mention.status == FOUND and entity.get(RECORD_IDS) is not None:
+            return mention  # the NLU's extractor took the longest name the message holds: no second scan
         if mention.status == FOUND:
             scanned = linker.find_in_sentence(message, types)
             if scanned.status == FOUND and scanned.best.id != mention.record_id and _longer(scanned, value):

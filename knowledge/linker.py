@@ -280,6 +280,21 @@ class Linker:
                     found.setdefault(other, PREFIX_SIMILARITY)
         return found
 
+    def alias_words(self, candidate: Candidate) -> set[str]:
+        """The tokens of the name a candidate matched, and the words typed that may be them (typos, beginnings)."""
+        if candidate.alias < 0:
+            return set()
+        return set(self.alias_tokens[candidate.alias])
+
+    def near(self, token: str) -> dict[str, float]:
+        """The index tokens `token` may be (itself, near spellings, longer words it begins), with their similarity."""
+        return self._similar_tokens(token)
+
+    def knows(self, token: str) -> bool:
+        """Whether a normalised token is, or may be (typo, beginning), a word of some name, or a whole name
+        (« rncp35746 »)."""
+        return token in self.exact or bool(self._similar_tokens(token))
+
     def _aliases_with(self, token: str, rome: bool = False) -> set[int]:
         """Names (or ROME names) holding `token` or a near spelling of it (set union, done in C)."""
         postings = self.rome_postings if rome else self.postings
@@ -560,7 +575,7 @@ class Linker:
         strong = scanned.status == FOUND or (scanned.status == AMBIGUOUS and scanned.best.score >= 90)
         return scanned if longer and strong else exact
 
-    def _names_part(self, result: LinkResult) -> bool:
+    def names_part(self, result: LinkResult) -> bool:
         """A single word of a sentence that is only a part of names names nothing unless names start with it
         (« ingénieur », « technicien »): not « femme » (« sage-femme ») nor « étrangères »."""
         tokens = normalize(result.span).tokens
@@ -573,14 +588,14 @@ class Linker:
         """What the content words name: all of them, else the longest run of them that names a record (one
         record if some run of that length names one, else the first run naming several)."""
         whole = self.link(" ".join(content), types)
-        if whole.status != UNKNOWN and not self._names_part(whole):
+        if whole.status != UNKNOWN and not self.names_part(whole):
             return whole
         for size in range(len(content) - 1, 0, -1):
             best: Optional[LinkResult] = None
             ambiguous: Optional[LinkResult] = None
             for start in range(0, len(content) - size + 1):
                 attempt = self.link(" ".join(content[start : start + size]), types)
-                if attempt.status == UNKNOWN or attempt.best.score < SENTENCE_SPAN or self._names_part(attempt):
+                if attempt.status == UNKNOWN or attempt.best.score < SENTENCE_SPAN or self.names_part(attempt):
                     continue
                 if attempt.status == FOUND and (best is None or attempt.best.score > best.best.score):
                     best = attempt

@@ -35,6 +35,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "comm": ("communication",),
     "communic": ("communication",),
     "dircom": ("directeur", "communication"),
+    "da": ("directeur", "artistique"),
+    "cm": ("community", "manager"),
     "dir": ("directeur",),
     "dirlo": ("directeur",),
     "pub": ("publicite",),

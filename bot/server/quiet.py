@@ -41,6 +41,9 @@ KNOWN: tuple[tuple[type[Warning], str, str, str], ...] = (
      "sanic-cors compares versions with distutils' LooseVersion"),
     (DeprecationWarning, r"tensorflow\.", r"jax\.xla_computation is deprecated",
      "TensorFlow Lite imports jax's old API when jax is installed"),
+    (UserWarning, r"rasa\.", r"You have defined training data consisting of entity examples, but your NLU "
+     r"configuration does not include an entity extractor trained",
+     "Rasa knows only its own trainable extractors; ours finds names in the knowledge base (bot/components)"),
     (DeprecationWarning, r"importlib\._bootstrap\Z", r"the load_module\(\) method is deprecated",
      "pykwalify loads Rasa's YAML schema extensions with load_module() (Rasa ignores it too, once started)"),
 )

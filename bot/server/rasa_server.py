@@ -2,8 +2,8 @@
 
 The patches remove work Rasa 3.6.21 repeats for nothing, in the Rasa process only; NLU outputs are the same
 with and without them (tests/bot/server/test_rasa_server.py). Measured on 2 cores: p50 latency halved, cold start
-37 s → 17 s, ~850 MB less RSS. ORIENTATION_RASA_PATCHES chooses them: "all" (the default), "none", or a
-comma list among json, spacy, diet, sqlite — so one can be turned off if a Rasa upgrade breaks it. A patch
+37 s → 17 s, ~850 MB less RSS (with DIET, since replaced). ORIENTATION_RASA_PATCHES chooses them: "all" (the default), "none", or a
+comma list among json, spacy, sqlite — so one can be turned off if a Rasa upgrade breaks it. A patch
 whose target is gone from Rasa (or changed signature) is skipped with a warning.
 
 This module imports nothing heavy: bench.benchmark and bench.loadtest use `is_rasa_server`.
@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from bot.server.no_tensorflow import keep_tensorflow_out, model_needs_tensorflow
 from bot.server.quiet import quiet
 
 ENV = "ORIENTATION_RASA_PATCHES"
-ALL = ("json", "spacy", "diet", "sqlite")
+ALL = ("json", "spacy", "sqlite")
 MODULE = "bot.server.rasa_server"
 log = logging.getLogger("orientation.rasa_server")
 
@@ -86,38 +87,6 @@ def patch_spacy() -> None:
     _replace(SpacyNLP, "load_model", staticmethod(functools.lru_cache(maxsize=4)(original)))
 
 
-def patch_diet() -> None:
-    """RasaModel.load: DIET built by tracing inference, not by training one step on one example.
-
-    To create its variables, Rasa runs `fit` on one example (a training graph and the optimizer's slots:
-    20-24 s of cold start and hundreds of MB), then loads the weights. Here the weights are read first and
-    restored as `run_inference` (which Rasa runs anyway, to warm up) creates the variables. Rasa's own
-    function is kept for fine-tuning and when there is no prediction example."""
-    import tensorflow as tf
-    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
-    from rasa.utils.tensorflow.models import RasaModel
-
-    original = vars(RasaModel)["load"].__func__
-    _expect(original, "cls", "model_file_name", "model_data_example", "predict_data_example", "finetune_mode")
-
-    def load(cls: type, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
-             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
-        if finetune_mode or not predict_data_example:
-            return original(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-                            *args, **kwargs)
-        model = cls(*args, **kwargs)
-        config = kwargs.get("config", {})
-        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
-                      run_eagerly=config.get(RUN_EAGERLY))
-        status = model.load_weights(model_file_name)  # deferred: each variable restored when created
-        model.run_inference(predict_data_example)
-        if status is not None:
-            status.expect_partial()  # the optimizer's slots are not needed to predict
-        return model
-
-    _replace(RasaModel, "load", classmethod(load))
-
-
 def patch_sqlite() -> None:
     """SQL tracker store on SQLite: one connection kept open, in WAL mode.
 
@@ -155,7 +124,7 @@ def patch_sqlite() -> None:
     _replace(tracker_store, "create_engine_kwargs", create_engine_kwargs)
 
 
-PATCHES: dict[str, Callable[[], None]] = {"json": patch_json, "spacy": patch_spacy, "diet": patch_diet,
+PATCHES: dict[str, Callable[[], None]] = {"json": patch_json, "spacy": patch_spacy,
                                           "sqlite": patch_sqlite}
 
 
@@ -225,6 +194,16 @@ def _log_to_stderr() -> None:
     log.setLevel(level if isinstance(level, int) else logging.INFO)
 
 
+def _model_argument(args: Sequence[str]) -> str:
+    """The model `rasa run` serves: its --model (-m) argument, else Rasa's default folder."""
+    for index, arg in enumerate(args):
+        if arg in ("--model", "-m") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--model="):
+            return arg.split("=", 1)[1]
+    return "models"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     quiet()
     args = list(sys.argv[1:] if argv is None else argv)
@@ -234,6 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     _log_to_stderr()
+    if args[:1] == ["run"] and not model_needs_tensorflow(_model_argument(args)):
+        keep_tensorflow_out()  # before Rasa is imported (bot/server/no_tensorflow.py)
+        log.info("TensorFlow tenu hors du serveur : le modèle n'en a pas besoin.")
     apply_patches(names)
     from rasa.__main__ import main as rasa_main
 

@@ -44,11 +44,11 @@ def patches():
 
 @pytest.mark.unit
 def test_patches_are_chosen_by_the_environment_variable() -> None:
-    assert ALL == ("json", "spacy", "diet", "sqlite")
+    assert ALL == ("json", "spacy", "sqlite")
     assert selected(None) == selected("") == selected(" all ") == selected("ALL") == ALL  # the default
     assert selected("none") == selected(" None ") == ()
     assert selected("sqlite, json") == ("json", "sqlite")  # always in the same order
-    assert selected("diet,,diet") == ("diet",)
+    assert selected("spacy,,spacy") == ("spacy",)
     assert selected("all,json") == ALL
 
 
@@ -57,7 +57,7 @@ def test_patches_are_chosen_by_the_environment_variable() -> None:
 def test_an_unknown_patch_name_is_a_clear_error(value: str, named: str, monkeypatch, capsys) -> None:
     with pytest.raises(ValueError, match=ENV) as error:
         selected(value)
-    assert named in str(error.value) and ("json, spacy, diet, sqlite" in str(error.value) or named == "none")
+    assert named in str(error.value) and ("json, spacy, sqlite" in str(error.value) or named == "none")
     monkeypatch.setenv(ENV, value)
     assert rasa_server.main(["--version"]) == 2  # refused before Rasa is even imported
     assert f"Erreur : {ENV}" in capsys.readouterr().err
@@ -246,16 +246,12 @@ if sys.argv[2] == "patched":
     from bot.server.rasa_server import apply_patches
     applied = apply_patches()
 import spacy
-from rasa.utils.tensorflow.models import RasaModel
-calls = {"spacy_load": 0, "diet_fit": 0}
-spacy_load, fit = spacy.load, RasaModel.fit
+calls = {"spacy_load": 0}
+spacy_load = spacy.load
 def counted_load(*args, **kwargs):
     calls["spacy_load"] += 1
     return spacy_load(*args, **kwargs)
-def counted_fit(self, *args, **kwargs):
-    calls["diet_fit"] += 1
-    return fit(self, *args, **kwargs)
-spacy.load, RasaModel.fit = counted_load, counted_fit  # counted, not replaced
+spacy.load = counted_load  # counted, not replaced
 from rasa.core.agent import Agent
 agent = Agent.load(sys.argv[1])
 texts = json.loads(sys.stdin.read())
@@ -314,8 +310,8 @@ def test_the_model_parses_the_same_without_and_with_the_patches(tmp_path) -> Non
     plain, patched = results["plain"], results["patched"]
     # The patched run really took the patched paths, the plain one Rasa's.
     assert plain["applied"] == [] and patched["applied"] == list(ALL)
-    assert plain["calls"] == {"spacy_load": 2, "diet_fit": 1}
-    assert patched["calls"] == {"spacy_load": 1, "diet_fit": 0}
+    assert plain["calls"] == {"spacy_load": 2}
+    assert patched["calls"] == {"spacy_load": 1}
     intents = set()
     for text, a, b in zip(texts, plain["parses"], patched["parses"]):
         assert a["text"] == b["text"] == text
@@ -325,4 +321,4 @@ def test_the_model_parses_the_same_without_and_with_the_patches(tmp_path) -> Non
         assert_same(a, b, text)  # and everything else (intent ranking, tokens…)
         intents.add(a["intent"]["name"])
     assert len(intents) >= 15  # varied messages
-    assert sum(len(p["entities"]) for p in plain["parses"]) >= 15  # DIET's entities are compared too
+    assert sum(len(p["entities"]) for p in plain["parses"]) >= 15  # the entities are compared too

@@ -1,0 +1,232 @@
+"""The names a message holds, with where they are: what the NLU's entity extractor reports (bot/components).
+
+Every run of up to `MAX_WORDS` words that starts and ends with a word some name holds (typos and beginnings
+allowed) is linked (`Linker.link`); a run that names records well enough (`SENTENCE_SPAN`) is a candidate, and
+the candidates are taken best first, without overlap: the best match, then the one covering more of the
+message's words (« titre chargé de communication 360° » rather than « chargé de communication », « dircom »
+rather than « dircom lequel »). A word that only is a part of names (« chef », « ingénieur ») names nothing
+alone. A certification's span takes the kind word before it (« titre », « certif », « fiche »), as students
+write it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .linker import QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
+from .model import Certification
+from .normalize import fold, normalize
+
+# What an extracted entity carries besides its span (bot/components/entity_extractor.py writes them, actions read
+# them): the records it names, the likeliest first, whether it names one (found) or several (ambiguous), how many.
+RECORD_IDS, STATUS, TOTAL = "record_ids", "status", "total"
+
+CERTIFICATION = Certification.TYPE
+MAX_WORDS = 8  # the longest run of words looked at as one name
+MAX_MENTIONS = 4  # a message naming more is a list, not a question
+WORD_BONUS = 4.0  # what each word of a name adds to its match score when runs overlap (a question word: half)
+_WORD = re.compile(r"[\w'’°+.-]+")
+_ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the span starts after the article
+_KIND_BEFORE = {"certification": frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
+                "formation": frozenset({"diplome"})}  # « diplôme d'État d'aide-soignant »
+_NAMING_KINDS = frozenset({"titre", "certif", "certification"})  # what follows is a certification
+_BETWEEN_NAMES = frozenset({"ou", "entre", "vs", "versus", "ni", "puis"})  # « X ou Y »: two names
+_RNCP_NUMBER = re.compile(r"(?:rncp)?\d{4,6}")  # « fiche RNCP 28684 »: the name is « RNCP 28684 »
+_OF = frozenset({"de", "du", "des"})
+_PAUSE = re.compile(r"[,;:!?()/]")
+_LEVEL = re.compile(r"bac|\d{1,2}")  # « bac+2 » says a level, not a name (« classe d'art dramatique (bac + 2) »)
+_KIND_QUALIFIERS = frozenset({"pro", "professionnel", "rncp"})  # « titre pro DWWM », « fiche RNCP 28684 »
+
+
+@dataclass
+class Found:
+    """One name in a message: its characters [start, end), the record type it names, and the linker's result
+    for it (unknown: a name of that type the base does not hold, « le titre pro DWWM », « le RNCP 34567 »)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    result: LinkResult
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.result.candidates] if self.result.status != UNKNOWN else []
+
+
+@dataclass
+class _Word:
+    start: int
+    end: int
+    text: str
+    tokens: tuple[str, ...]
+    known: bool  # some name holds one of its tokens (typos, beginnings allowed)
+    content: bool  # one of its tokens is not a question word
+
+
+def _words(linker: Linker, text: str) -> list[_Word]:
+    """The words of `text` as the linker reads them, with their character offsets."""
+    words = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        stripped = raw.strip(".,;:!?'’")
+        if not stripped:
+            continue
+        start = match.start() + raw.index(stripped)
+        tokens = normalize(stripped).tokens
+        words.append(_Word(start, start + len(stripped), stripped, tokens,
+                           any(linker.knows(t) for t in tokens), not set(tokens) <= QUESTION_TOKENS))
+    return words
+
+
+def _runs(words: list[_Word], message: str):
+    """(first, last) of every run worth linking: it starts and ends with a word names hold, holds no word that no
+    name holds (stop words, without tokens, may sit inside), and does not cross a list (« et », « ou », a comma)."""
+    for first, word in enumerate(words):
+        if not word.known:
+            continue
+        for last in range(first, min(len(words), first + MAX_WORDS)):
+            if last > first and (fold(words[last].text).lower() in _BETWEEN_NAMES
+                                 or _PAUSE.search(message[words[last - 1].end : words[last].start])):
+                break
+            if words[last].tokens and not words[last].known:
+                break
+            if words[last].known:
+                yield first, last
+
+
+def _named_words(linker: Linker, words: list[_Word], first: int, last: int,
+                 result: LinkResult) -> tuple[float, frozenset[int]]:
+    """How many words of a run are words of the name matched (each word of the name counted once; a question word
+    for half), less the words that are not — « rentre à l'IEP » names « IEP » less well than « IEP » alone,
+    « manager et community manager » less well than « community manager » —, and which words they are."""
+    name = set(linker.alias_words(result.best))
+    count, named = 0.0, set()
+    for index in range(first, last + 1):
+        word = words[index]
+        claimed = next((t for token in word.tokens for t in linker.near(token) if t in name), None)
+        if claimed is not None:
+            name.discard(claimed)
+            named.add(index)
+            count += 1.0 if word.content else 0.5
+        elif word.content:
+            count -= 1.0
+    return count, frozenset(named)
+
+
+def _names_alone(linker: Linker, result: LinkResult) -> bool:
+    """Whether one word names what it matched: a record's whole name, or the first word of names (« médecin »,
+    « ingénieur »: the student names the job in general), matched well; not a word inside names (« femme »)."""
+    return result.best.score >= SENTENCE_SPAN and not linker.names_part(result)
+
+
+def _kind_before(words: list[_Word], first: int, kinds: frozenset[str]) -> int:
+    """How many words before `first` are kind words of a name (« titre », « titre pro », « fiche RNCP »): 0–2."""
+    folded = [fold(w.text).lower() for w in words[max(0, first - 3):first]]
+    if folded[-1:] and folded[-1] in _OF:  # « le titre de chargé de com »
+        return 1 + _kind_before(words, first - 1, kinds) if _kind_before(words, first - 1, kinds) else 0
+    if len(folded) >= 2 and folded[-1] in _KIND_QUALIFIERS and folded[-2] in kinds:
+        return 2
+    return 1 if folded[-1:] and folded[-1] in kinds else 0
+
+
+def _unheld(message: str, words: list[_Word]) -> list[tuple[int, int, str]]:
+    """(first, last, type) of the names the base may not hold but students write in a known shape: « RNCP 34567 »,
+    « titre pro DWWM » (a kind word, then a sigle)."""
+    found = []
+    for index, word in enumerate(words):
+        folded = fold(word.text).lower()
+        if folded == "rncp" and index + 1 < len(words) and re.fullmatch(r"\d{4,6}", words[index + 1].text):
+            found.append((index, index + 1, CERTIFICATION))
+        elif re.fullmatch(r"rncp\d{4,6}", folded):
+            found.append((index, index, CERTIFICATION))
+        elif re.fullmatch(r"[A-Z]{2,6}", word.text) and _kind_before(words, index, _NAMING_KINDS):
+            found.append((index, index, CERTIFICATION))
+    return found
+
+
+def find_mentions(linker: Linker, message: str) -> list[Found]:
+    """The names `message` holds, in the order they appear; an empty list when it names nothing."""
+    words = _words(linker, message)
+    candidates = []
+    for first, last in _runs(words, message):
+        run = words[first : last + 1]
+        tokens = [t for w in run for t in w.tokens]
+        if not any(w.content for w in run) or all(_LEVEL.fullmatch(t) for t in tokens):
+            continue  # question words only (« être », « faire »), or a level
+        result = linker.link(message[run[0].start : run[-1].end])
+        if result.status == UNKNOWN or not result.candidates or result.best.score < SENTENCE_SPAN:
+            continue
+        if first == last and not _names_alone(linker, result):
+            continue
+        size, named = _named_words(linker, words, first, last, result)
+        candidates.append((result.best.score + WORD_BONUS * size, first, last, result, named))
+    for first, last, record_type in _unheld(message, words):
+        text = message[words[first].start : words[last].end]
+        candidates.append((SENTENCE_SPAN, first, last, LinkResult(query=text, status=UNKNOWN, span=text),
+                           frozenset(range(first, last + 1))))
+    candidates = [c for c in candidates if not any(_within(c, other) for other in candidates)]
+    taken: list[Found] = []
+    used: set[int] = set()
+    for _, first, last, result, _ in sorted(candidates, key=lambda c: (-c[0], c[2] - c[1], c[1])):
+        if used & set(range(first, last + 1)):
+            continue
+        found = _found(linker, message, words, first, last, result)
+        taken.append(found)
+        used.update(i for i, w in enumerate(words) if w.end > found.start and w.start < found.end)
+        if len(taken) == MAX_MENTIONS:
+            break
+    return sorted(taken, key=lambda f: f.start)
+
+
+def _within(shorter: tuple, longer: tuple) -> bool:
+    """Whether a candidate run lies inside a longer one naming the same record, whose other words are words of
+    that name too (« 360 » in « com 360 »; not « dircom » in « dircom c'est »)."""
+    _, first, last, result, _ = shorter
+    _, outer_first, outer_last, outer, named = longer
+    if not (outer_first <= first and last <= outer_last) or (outer_first, outer_last) == (first, last):
+        return False
+    extra = set(range(outer_first, first)) | set(range(last + 1, outer_last + 1))
+    return (result.status != UNKNOWN and outer.status != UNKNOWN and result.best.id == outer.best.id
+            and extra <= named)
+
+
+def _title_end(message: str, words: list[_Word], last: int) -> int:
+    """The last word of a title named after « titre » (« manager de la communication »): content words, and the
+    stop words between them, up to a pause, a question word or a number."""
+    end = last
+    for index in range(last + 1, len(words)):
+        word = words[index]
+        if _PAUSE.search(message[words[index - 1].end : word.start]) or word.text[:1].isdigit():
+            break
+        if word.content:
+            end = index
+        elif word.tokens:
+            break
+    return end
+
+
+def _found(linker: Linker, message: str, words: list[_Word], first: int, last: int, result: LinkResult) -> Found:
+    """The mention of words first–last: after « titre » or « certif », a certification (« titre pro développeur
+    web »: the certification, not the job), its span starting at the kind words."""
+    record_type = result.best.type if result.candidates and result.status != UNKNOWN else CERTIFICATION
+    if record_type != CERTIFICATION and _kind_before(words, first, _NAMING_KINDS):
+        record_type = CERTIFICATION  # the title goes on to the end of the name (« secrétaire assistant »)
+        last = _title_end(message, words, last)
+        result = linker.link(message[words[first].start : words[last].end], [CERTIFICATION])
+    number = bool(_RNCP_NUMBER.fullmatch(fold(words[first].text).lower()))
+    kinds = _KIND_BEFORE.get(record_type, frozenset()) if not number else frozenset({"rncp"})
+    start = words[first - _kind_before(words, first, kinds)].start
+    end = words[last].end
+    elided = _ELISION.match(message[start:end])
+    if elided:
+        start += elided.end()
+    return Found(start, end, message[start:end], record_type, result)
+
+
+def words_around(message: str, found: Found, size: int = 2) -> tuple[list[str], list[str]]:
+    """The `size` words before a name and after it, folded (for whoever judges the name in its sentence)."""
+    before = [fold(w).lower() for w in _WORD.findall(message[: found.start])][-size:]
+    after = [fold(w).lower() for w in _WORD.findall(message[found.end :])][:size]
+    return [w.strip(".,;:!?'’") for w in before], [w.strip(".,;:!?'’") for w in after]
