@@ -75,7 +75,8 @@ def _link(link: Callable[[Optional[list[str]]], LinkResult], types: list[str]) -
 
 def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],
                  residual_unknown: bool = False) -> Mention:
-    """The record the message names: extracted entities first, then a scan of the whole sentence.
+    """The record the message names: extracted entities first, then (unless the knowledge base's extractor found
+    them, having read the whole message) a scan of the whole sentence.
 
     `types` are the record types the question can be about, the main one first; the type of an extracted
     entity (job, certification…) is tried first, and other types when none fits. With
@@ -107,6 +108,8 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
                 return _from_link(scanned, scanned.span)
             return mention
         best = best or mention
+    if best is not None and any(entity.get(RECORD_IDS) is not None for entity in entities):
+        return best  # the extractor read the whole message for names: no second reading
     def better(scanned: LinkResult) -> bool:
         """A name the sentence holds beats what the entities named: found, or several records where the
         entities named nothing, or named more records with fewer words (« technicienne » → 148 fiches, where
@@ -253,6 +256,10 @@ def _named_option(kb: KnowledgeBase, message: str, options: list[str], entities:
     scanned = among.find_in_sentence(message)
     if scanned.status == FOUND:
         return scanned.best.id
+    for word in kb.linker.content_words(message):  # a word of one option's name only (« celle en collectivité »)
+        named = among.link(word)
+        if named.status == FOUND and named.best.score >= 80 and len(word) >= 6:
+            return named.best.id
     return _by_certifier(kb, message, options)
 
 

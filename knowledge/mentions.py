@@ -1,12 +1,13 @@
 """The names a message holds, with where they are: what the NLU's entity extractor reports (bot/components).
 
 Every run of up to `MAX_WORDS` words that starts and ends with a word some name holds (typos and beginnings
-allowed) is linked (`Linker.link`); a run that names records well enough (`SENTENCE_SPAN`) is a candidate, and
-the candidates are taken best first, without overlap: the best match, then the one covering more of the
-message's words (« titre chargé de communication 360° » rather than « chargé de communication », « dircom »
-rather than « dircom lequel »). A word that only is a part of names (« chef », « ingénieur ») names nothing
-alone. A certification's span takes the kind word before it (« titre », « certif », « fiche »), as students
-write it.
+allowed) is linked (`Linker.link`); a run that names records well enough (`SENTENCE_SPAN`) is a candidate. The
+candidates are taken without overlap, the one with the most words of its name first (less its words that are not:
+« journaliste radio » rather than « journaliste », « dircom » rather than « dircom lequel », « IEP » rather than
+« rentre à l'IEP »), then the best match. A word that is only a part of names (« femme ») names nothing alone.
+After « titre » or « certif », a certification is named (« titre pro secrétaire assistant »), and its span takes
+the kind words students put before it (« titre », « certif », « fiche RNCP »); « RNCP 34567 » and « titre pro
+DWWM » are certifications even where the base does not hold them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ RECORD_IDS, STATUS, TOTAL = "record_ids", "status", "total"
 CERTIFICATION = Certification.TYPE
 MAX_WORDS = 8  # the longest run of words looked at as one name
 MAX_MENTIONS = 4  # a message naming more is a list, not a question
-WORD_BONUS = 4.0  # what each word of a name adds to its match score when runs overlap (a question word: half)
 _WORD = re.compile(r"[\w'’°+.-]+")
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the span starts after the article
 _KIND_BEFORE = {"certification": frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
@@ -105,7 +105,7 @@ def _named_words(linker: Linker, words: list[_Word], first: int, last: int,
     count, named = 0.0, set()
     for index in range(first, last + 1):
         word = words[index]
-        claimed = next((t for token in word.tokens for t in linker.near(token) if t in name), None)
+        claimed = next((t for token in word.tokens for t in (token, *linker.near(token)) if t in name), None)
         if claimed is not None:
             name.discard(claimed)
             named.add(index)
@@ -161,15 +161,15 @@ def find_mentions(linker: Linker, message: str) -> list[Found]:
         if first == last and not _names_alone(linker, result):
             continue
         size, named = _named_words(linker, words, first, last, result)
-        candidates.append((result.best.score + WORD_BONUS * size, first, last, result, named))
+        candidates.append(((size, result.best.score), first, last, result, named))
     for first, last, record_type in _unheld(message, words):
         text = message[words[first].start : words[last].end]
-        candidates.append((SENTENCE_SPAN, first, last, LinkResult(query=text, status=UNKNOWN, span=text),
+        candidates.append(((0, 0), first, last, LinkResult(query=text, status=UNKNOWN, span=text),  # names held first
                            frozenset(range(first, last + 1))))
     candidates = [c for c in candidates if not any(_within(c, other) for other in candidates)]
     taken: list[Found] = []
     used: set[int] = set()
-    for _, first, last, result, _ in sorted(candidates, key=lambda c: (-c[0], c[2] - c[1], c[1])):
+    for _, first, last, result, _ in sorted(candidates, key=lambda c: (-c[0][0], -c[0][1], c[2] - c[1], c[1])):
         if used & set(range(first, last + 1)):
             continue
         found = _found(linker, message, words, first, last, result)
