@@ -143,6 +143,7 @@ conversations: kb model
 
 # The independent held-out set (tests/nlu_holdout.yml: 300 student messages written apart from nlu/).
 holdout: model
+	rm -rf results/holdout
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout
 	$(BIN)/python -m bench.crossval_report results/holdout --min-f1 0.90 --min-entity-f1 0.954
 

@@ -280,11 +280,9 @@ class Linker:
                     found.setdefault(other, PREFIX_SIMILARITY)
         return found
 
-    def alias_words(self, candidate: Candidate) -> set[str]:
-        """The tokens of the name a candidate matched, and the words typed that may be them (typos, beginnings)."""
-        if candidate.alias < 0:
-            return set()
-        return set(self.alias_tokens[candidate.alias])
+    def alias_words(self, candidate: Candidate) -> list[str]:
+        """The tokens of the name a candidate matched, repeated ones too (« génie … et génie électrique »)."""
+        return self.norms[candidate.alias].split() if candidate.alias >= 0 else []
 
     def near(self, token: str) -> dict[str, float]:
         """The index tokens `token` may be (itself, near spellings, longer words it begins), with their similarity."""

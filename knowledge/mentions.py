@@ -13,9 +13,10 @@ DWWM » are certifications even where the base does not hold them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from .linker import QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
+from .linker import FOUND, FULL_MATCH, QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
 from .model import Certification
 from .normalize import fold, normalize
 
@@ -24,7 +25,7 @@ from .normalize import fold, normalize
 RECORD_IDS, STATUS, TOTAL = "record_ids", "status", "total"
 
 CERTIFICATION = Certification.TYPE
-MAX_WORDS = 8  # the longest run of words looked at as one name
+MAX_WORDS = 16  # the longest run of words looked at as one name (« bac pro … option … »)
 MAX_MENTIONS = 4  # a message naming more is a list, not a question
 _WORD = re.compile(r"[\w'’°+.-]+")
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the span starts after the article
@@ -101,13 +102,14 @@ def _named_words(linker: Linker, words: list[_Word], first: int, last: int,
     """How many words of a run are words of the name matched (each word of the name counted once; a question word
     for half), less the words that are not — « rentre à l'IEP » names « IEP » less well than « IEP » alone,
     « manager et community manager » less well than « community manager » —, and which words they are."""
-    name = set(linker.alias_words(result.best))
+    name = Counter(linker.alias_words(result.best))
     count, named = 0.0, set()
     for index in range(first, last + 1):
         word = words[index]
-        claimed = next((t for token in word.tokens for t in (token, *linker.near(token)) if t in name), None)
+        claimed = next((t for token in word.tokens for t in (token, *linker.near(token)) if name[t] > 0), None) \
+            or next((t for token in word.tokens for t in name if name[t] > 0 and t.startswith(token)), None)
         if claimed is not None:
-            name.discard(claimed)
+            name[claimed] -= 1
             named.add(index)
             count += 1.0 if word.content else 0.5
         elif word.content:
@@ -156,7 +158,8 @@ def find_mentions(linker: Linker, message: str) -> list[Found]:
         if not any(w.content for w in run) or all(_LEVEL.fullmatch(t) for t in tokens):
             continue  # question words only (« être », « faire »), or a level
         result = linker.link(message[run[0].start : run[-1].end])
-        if result.status == UNKNOWN or not result.candidates or result.best.score < SENTENCE_SPAN:
+        floor = FULL_MATCH if result.status == FOUND and last - first >= 2 else SENTENCE_SPAN  # a long title, typed
+        if result.status == UNKNOWN or not result.candidates or result.best.score < floor:
             continue
         if first == last and not _names_alone(linker, result):
             continue
@@ -177,7 +180,24 @@ def find_mentions(linker: Linker, message: str) -> list[Found]:
         used.update(i for i, w in enumerate(words) if w.end > found.start and w.start < found.end)
         if len(taken) == MAX_MENTIONS:
             break
-    return sorted(taken, key=lambda f: f.start)
+    return _joined(linker, message, sorted(taken, key=lambda f: f.start))
+
+
+def _joined(linker: Linker, message: str, found: list[Found]) -> list[Found]:
+    """Two names side by side that are one (« master MEEF » + « second degré en sciences humaines et sociales »):
+    the second names one record, and the first is one of that record's names or a part of one."""
+    joined: list[Found] = []
+    for mention in found:
+        before = joined[-1] if joined else None
+        if (before is not None and before.type == mention.type and mention.result.status == FOUND
+                and not normalize(message[before.end : mention.start]).tokens
+                and not _PAUSE.search(message[before.end : mention.start])
+                and linker.among(mention.ids).link(before.text).status == FOUND):
+            joined[-1] = Found(before.start, mention.end, message[before.start : mention.end], mention.type,
+                               mention.result)
+        else:
+            joined.append(mention)
+    return joined
 
 
 def _within(shorter: tuple, longer: tuple) -> bool:

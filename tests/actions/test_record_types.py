@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.record_types import BY_ENTITY, CHOICE_ENTITY, RECORD_TYPES, type_of_entity
+from actions.record_types import BY_ENTITY, CHOICE_ENTITY, METIER, RECORD_TYPES, ROME, type_of_entity
 from actions.routing import ROUTES
 from knowledge.model import RECORD_TYPES as KB_TYPES
 
 pytestmark = pytest.mark.unit
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def test_entities_and_slots_are_those_of_the_domain():
@@ -21,6 +22,14 @@ def test_entities_and_slots_are_those_of_the_domain():
     slots = {t.slot for t in RECORD_TYPES if t.slot}
     assert slots <= set(DOMAIN["slots"])
     assert all(not s.endswith("_id") or s in slots for s in DOMAIN["slots"])  # no record slot outside the table
+
+
+def test_the_entity_extractor_of_config_yml_names_the_same_entities():
+    """config.yml gives bot/components/entity_extractor.py the entity of each type (a ROME name is a job's)."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    (extractor,) = [c for c in pipeline if c["name"].endswith("KnowledgeEntityExtractor")]
+    declared = {t.name: t.entity for t in RECORD_TYPES if t.entity}
+    assert extractor["entities"] == {**declared, ROME: declared[METIER]}
 
 
 def test_every_type_is_a_knowledge_base_type_and_every_route_a_declared_type():
