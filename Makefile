@@ -8,6 +8,9 @@ MODEL := models/orientation.tar.gz
 # Rasa's CLI through our entry point: the same commands, without the known warnings of pinned libraries
 # (bot/server/quiet.py); the serving patches are off here (training, validation and evaluation are plain Rasa).
 RASA := env ORIENTATION_RASA_PATCHES=none $(BIN)/python -m bot.server.rasa_server
+# Training: the same, with spaCy loaded once for the two SpacyNLP nodes (its patch) and TensorFlow kept out of the
+# process when config.yml has no TensorFlow component (bot/server/no_tensorflow.py).
+TRAIN := env ORIENTATION_RASA_PATCHES=spacy $(BIN)/python -m bot.server.rasa_server train
 MODEL_INPUTS := config.yml domain.yml $(wildcard nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/components/*.py) \
 	knowledge/mentions.py knowledge/linker.py knowledge/names.py knowledge/normalize.py
 # The knowledge base's inputs: its code, the source documents and the national exports' archives (read in place).
@@ -78,7 +81,7 @@ kb: $(STORE)
 # Retrained only when its inputs changed (make compares their dates with the model's). The entity extractor learns
 # from the names the knowledge base finds in nlu/: the store must exist, but a new one needs no retraining.
 $(MODEL): $(BIN)/.installed $(MODEL_INPUTS) | $(STORE)
-	$(RASA) train --data nlu stories --config config.yml --domain domain.yml \
+	$(TRAIN) --data nlu stories --config config.yml --domain domain.yml \
 		--out models --fixed-model-name orientation
 	touch $@
 

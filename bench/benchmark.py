@@ -2,7 +2,8 @@
 
 One command, about 15 minutes on a quiet 2-core machine (`make bench` adds the linker and catalogue benches):
 
-1. full training, timed: our project (`rasa train --force`, empty cache) into build/bench/models/, and the
+1. full training, timed: our project (`rasa train --force`, empty cache, as `make model` runs it: through
+   bot.server.rasa_server, spaCy loaded once, TensorFlow kept out) into build/bench/models/, and the
    baseline: a bare Rasa bot generated into build/bench/baseline/ from our domain's intents (plus any intent
    of nlu/ the domain lacks), the reference NLU pipeline (REFERENCE_PIPELINE: Rasa's DIET for entities, as the
    assistant had before issue 17) and the SAME nlu/ data, one response
@@ -284,23 +285,32 @@ def baseline_files(domain: dict, config: dict, intents_in_nlu: Sequence[str] = (
     }
 
 
+# How `make model` trains ours: Rasa's CLI through bot.server.rasa_server, spaCy loaded once (its patch), TensorFlow
+# kept out when the config has no TensorFlow component.
+OUR_TRAINING = (sys.executable, "-m", "bot.server.rasa_server")
+OUR_TRAINING_ENV = (("ORIENTATION_RASA_PATCHES", "spacy"),)
+
+
 @dataclass(frozen=True)
 class Project:
-    """What `rasa train` needs for one bot."""
+    """What `rasa train` needs for one bot, and how it is run (Rasa's own executable by default)."""
 
     name: str
     cwd: Path
     data: tuple[Path, ...]
     config: Path
     domain: Path
+    rasa: tuple[str, ...] = (str(BIN / "rasa"),)
+    env: tuple[tuple[str, str], ...] = ()
 
     def train_command(self, out: Path, model_name: str) -> list[str]:
-        return [str(BIN / "rasa"), "train", "--data", *map(str, self.data), "--config", str(self.config),
+        return [*self.rasa, "train", "--data", *map(str, self.data), "--config", str(self.config),
                 "--domain", str(self.domain), "--out", str(out), "--fixed-model-name", model_name, "--force"]
 
 
 def our_project(root: Path = ROOT) -> Project:
-    return Project("assistant", root, (root / "nlu", root / "stories"), root / "config.yml", root / "domain.yml")
+    return Project("assistant", root, (root / "nlu", root / "stories"), root / "config.yml", root / "domain.yml",
+                   OUR_TRAINING, OUR_TRAINING_ENV)
 
 
 def write_baseline(folder: Path, root: Path = ROOT) -> Project:
@@ -332,7 +342,7 @@ def train(project: Project, out: Path, model_name: str, log: Path) -> tuple[floa
     model.unlink(missing_ok=True)
     cache = out / f"cache-{model_name}"
     shutil.rmtree(cache, ignore_errors=True)
-    env = base_env({"RASA_CACHE_DIRECTORY": str(cache)})  # never the project's .rasa/cache
+    env = base_env({"RASA_CACHE_DIRECTORY": str(cache), **dict(project.env)})  # never the project's .rasa/cache
     command = project.train_command(out, model_name)
     with open(log, "w", encoding="utf-8") as handle:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

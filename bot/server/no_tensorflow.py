@@ -155,3 +155,20 @@ def model_needs_tensorflow(model: str) -> bool:
         return True  # unreadable: Rasa will say why, with TensorFlow in
     used = {node["uses"] for node in metadata["predict_schema"]["nodes"].values()}
     return bool(used & TF_COMPONENTS)
+
+
+def config_needs_tensorflow(config: str) -> bool:
+    """Whether training with this config.yml builds a TF component (its pipeline or policies name one, by class
+    name or path; a config that cannot be read lets TensorFlow in)."""
+    import yaml
+
+    short = {path.rsplit(".", 1)[1] for path in TF_COMPONENTS} | {"UnexpecTEDIntentPolicy"}
+    try:
+        with open(config, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        names = [str(c.get("name", "")) for c in [*(data.get("pipeline") or []), *(data.get("policies") or [])]]
+    except (OSError, yaml.YAMLError, AttributeError):
+        return True
+    if not data.get("pipeline") or not data.get("policies"):
+        return True  # Rasa would fill in its defaults, DIET and TED among them
+    return any(name in TF_COMPONENTS or name.rsplit(".", 1)[-1] in short for name in names)

@@ -137,9 +137,13 @@ def test_baseline_project_from_the_real_project(tmp_path) -> None:
     assert command[1:3] == ["train", "--data"] and "--force" in command
     assert command[command.index("--config") + 1] == str(project.config)
     assert command[command.index("--out") + 1] == str(tmp_path / "out")
+    assert command[0].endswith("/rasa") and project.env == ()  # the reference: Rasa's own executable
     mine = our_project().train_command(tmp_path / "out", "orientation")
-    assert mine[3:5] == [str(ROOT / "nlu"), str(ROOT / "stories")] and "--force" in mine
-    assert str(ROOT / "models") not in mine
+    assert mine[1:5] == ["-m", "bot.server.rasa_server", "train", "--data"]  # as `make model` trains it
+    assert mine[5:7] == [str(ROOT / "nlu"), str(ROOT / "stories")] and "--force" in mine
+    assert str(ROOT / "models") not in mine and dict(our_project().env) == {"ORIENTATION_RASA_PATCHES": "spacy"}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "TRAIN := env ORIENTATION_RASA_PATCHES=spacy $(BIN)/python -m bot.server.rasa_server train" in makefile
     write_baseline(tmp_path / "baseline")  # regenerated in place
 
 

@@ -44,7 +44,7 @@ def patches():
 
 @pytest.mark.unit
 def test_patches_are_chosen_by_the_environment_variable() -> None:
-    assert ALL == ("json", "spacy", "sqlite")
+    assert ALL == ("json", "events", "spacy", "sqlite")
     assert selected(None) == selected("") == selected(" all ") == selected("ALL") == ALL  # the default
     assert selected("none") == selected(" None ") == ()
     assert selected("sqlite, json") == ("json", "sqlite")  # always in the same order
@@ -57,7 +57,7 @@ def test_patches_are_chosen_by_the_environment_variable() -> None:
 def test_an_unknown_patch_name_is_a_clear_error(value: str, named: str, monkeypatch, capsys) -> None:
     with pytest.raises(ValueError, match=ENV) as error:
         selected(value)
-    assert named in str(error.value) and ("json, spacy, sqlite" in str(error.value) or named == "none")
+    assert named in str(error.value) and ("json, events, spacy, sqlite" in str(error.value) or named == "none")
     monkeypatch.setenv(ENV, value)
     assert rasa_server.main(["--version"]) == 2  # refused before Rasa is even imported
     assert f"Erreur : {ENV}" in capsys.readouterr().err
@@ -161,6 +161,40 @@ def test_json_patch_validates_like_rasa(patches) -> None:
         return time.process_time() - start
 
     assert cpu(ours) < cpu(rasa_own) / 2  # the point of it: no schema check and new validator per answer
+
+
+# -- events ---------------------------------------------------------------------------------------------
+
+@pytest.mark.unit
+def test_events_patch_resolves_like_rasa(patches) -> None:
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    names = ["user", "action", "slot", "bot", "reset_slots", "session_started", "active_loop", "followup"]
+    expected = [Event.resolve_by_type(name) for name in names]
+    assert expected[:3] == [UserUttered, ActionExecuted, SlotSet]
+    patches(["events"])
+    assert [Event.resolve_by_type(name) for name in names] == expected
+    assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet  # Rasa's default
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+    class LateEvent(SlotSet):  # an Event subclass defined after the first lookup is found too
+        type_name = "late_event_of_the_test"
+
+    assert Event.resolve_by_type("late_event_of_the_test") is LateEvent
+    events = [{"event": "action", "name": "action_listen"}, {"event": "slot", "name": "focus", "value": "x"}]
+    assert [type(Event.from_parameters(e)) for e in events] == [ActionExecuted, SlotSet]
+
+    def cpu() -> float:
+        start = time.process_time()
+        for _ in range(300):
+            Event.resolve_by_type("slot")
+        return time.process_time() - start
+
+    ours = cpu()
+    restore_originals()
+    assert ours < cpu() / 5  # the point of it: no walk over every Event subclass per event read back
 
 
 # -- sqlite ---------------------------------------------------------------------------------------------
