@@ -9,12 +9,15 @@ entities (`intent_classification: false`).
 
 Confidences are the SVM scores calibrated by a sigmoid per intent fitted on internal cross-validation
 (`CalibratedClassifierCV(ensemble=False)`: the predicted intent stays the SVM's), so the FallbackClassifier
-threshold keeps its meaning. The model is saved with skops; loading accepts only the types listed below.
+threshold keeps its meaning. Once fitted, the model is kept as what predicting needs (`Linear`: the two
+vocabularies and their idf, the SVM's weights, the sigmoids), saved as numbers (a .npz read without pickle) and
+JSON: nothing executable is loaded, and loading takes milliseconds (skops took ~3 s of every cold start).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Optional
 
 import numpy as np
@@ -30,22 +33,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 log = logging.getLogger(__name__)
 
-MODEL_FILE = "intent_classifier.skops"
-META_FILE = "intent_classifier.json"
-# Types skops does not trust by default that this pipeline holds; anything else in the file is refused.
-TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix", "sklearn.calibration._CalibratedClassifier",
-                 "sklearn.calibration._SigmoidCalibration"}
-
-
-def skops_io():
-    """skops.io, without its side effect: importing it (through numpy.distutils) sets the root logger to
-    WARNING, which silenced Rasa's own log (« Rasa server is up and running ») after the model load."""
-    root = logging.getLogger()
-    level = root.level
-    import skops.io
-
-    root.setLevel(level)
-    return skops.io
+MODEL_FILE = "intent_classifier.npz"  # the numbers: idf, SVM weights, sigmoids (np.load without pickle)
+META_FILE = "intent_classifier.json"  # the labels, the vocabularies, the vectorizers' settings
 
 
 def build_models(config: dict[str, Any]):
@@ -84,6 +73,63 @@ def dense_size(messages: list[Message]) -> int:
     return 0
 
 
+class Linear:
+    """What predicting needs of the fitted model: word and character TF-IDF, the SVM's weights, one sigmoid per
+    intent (sklearn's `_CalibratedClassifier.predict_proba`, computed here from those numbers)."""
+
+    ARRAYS = ("word_idf", "char_idf", "coef", "intercept", "sigmoid_a", "sigmoid_b")
+
+    def __init__(self, settings: dict[str, Any], vocabularies: dict[str, list[str]], arrays: dict[str, np.ndarray]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.settings, self.vocabularies, self.arrays = settings, vocabularies, arrays
+        self.vectorizers = []
+        for name in ("word", "char"):
+            vectorizer = TfidfVectorizer(analyzer="word" if name == "word" else "char_wb",
+                                         ngram_range=tuple(settings[f"{name}_ngrams"]), sublinear_tf=True,
+                                         strip_accents="unicode", lowercase=True)
+            vectorizer.vocabulary_ = {term: i for i, term in enumerate(vocabularies[name])}
+            vectorizer.idf_ = arrays[f"{name}_idf"]
+            self.vectorizers.append(vectorizer)
+
+    @classmethod
+    def of(cls, features: Any, classifier: Any, settings: dict[str, Any]) -> "Linear":
+        """From the fitted FeatureUnion (word, char) and CalibratedClassifierCV(ensemble=False)."""
+        (calibrated,) = classifier.calibrated_classifiers_
+        svm = calibrated.base_estimator
+        vocabularies, arrays = {}, {}
+        for name, (_, vectorizer) in zip(("word", "char"), features.transformer_list):
+            vocabularies[name] = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+            arrays[f"{name}_idf"] = vectorizer.idf_
+        arrays["coef"], arrays["intercept"] = svm.coef_, svm.intercept_
+        arrays["sigmoid_a"] = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
+        arrays["sigmoid_b"] = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
+        return cls(settings, vocabularies, arrays)
+
+    def ngrams(self, texts: list[str]):
+        import scipy.sparse
+
+        return scipy.sparse.hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
+
+    def probabilities(self, matrix) -> np.ndarray:
+        """Calibrated probabilities, as CalibratedClassifierCV.predict_proba (more than two intents)."""
+        scores = np.asarray(matrix @ self.arrays["coef"].T) + self.arrays["intercept"]
+        proba = 1.0 / (1.0 + np.exp(self.arrays["sigmoid_a"] * scores + self.arrays["sigmoid_b"]))
+        total = proba.sum(axis=1)[:, np.newaxis]
+        proba = np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)
+        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+        return proba
+
+    def save(self, folder: Path) -> None:
+        np.savez(folder / MODEL_FILE, **{name: self.arrays[name] for name in self.ARRAYS})
+
+    @classmethod
+    def read(cls, folder: Path, meta: dict[str, Any]) -> "Linear":
+        with np.load(folder / MODEL_FILE, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in cls.ARRAYS}
+        return cls(meta["settings"], meta["vocabularies"], arrays)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Intent and intent ranking of each message, from its text and its sentence vector."""
@@ -95,13 +141,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["sklearn", "skops"]
+        return ["sklearn"]
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 models: Optional[dict[str, Any]] = None, meta: Optional[dict[str, Any]] = None) -> None:
+                 model: Optional[Linear] = None, meta: Optional[dict[str, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage, self._resource = model_storage, resource
-        self.models = models  # {"features": FeatureUnion, "classifier": CalibratedClassifierCV}
+        self.model = model
         self.labels: list[str] = (meta or {}).get("labels", [])
         self.dense_size: int = (meta or {}).get("dense_size", 0)  # 0: text n-grams only
 
@@ -113,33 +159,41 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
         self.labels = sorted({m.get(INTENT) for m in examples})
-        if len(self.labels) < 2:
-            log.warning("LinearIntentClassifier : il faut au moins deux intentions pour l'entraîner.")
-            self.models = None
+        if len(self.labels) < 3:  # the calibrated probabilities below are those of more than two classes
+            log.warning("LinearIntentClassifier : il faut au moins trois intentions pour l'entraîner.")
+            self.model = None
         else:
+            import scipy.sparse
+
             index = {label: i for i, label in enumerate(self.labels)}
             features, classifier = build_models(self.config)
-            features.fit([m.get(TEXT) for m in examples])
-            self.models = {"features": features, "classifier": classifier}
+            ngrams = features.fit_transform([m.get(TEXT) for m in examples])
             self.dense_size = dense_size(examples) if self.config["dense_weight"] > 0 else 0
-            classifier.fit(self._matrix(examples), np.array([index[m.get(INTENT)] for m in examples]))
+            matrix = scipy.sparse.hstack([ngrams, self._dense(examples)]).tocsr() if self.dense_size else ngrams
+            classifier.fit(matrix, np.array([index[m.get(INTENT)] for m in examples]))
+            settings = {k: self.config[k] for k in ("word_ngrams", "char_ngrams")}
+            self.model = Linear.of(features, classifier, settings)
         self.persist()
         return self._resource
+
+    def _dense(self, messages: list[Message]):
+        import scipy.sparse
+
+        return scipy.sparse.csr_matrix(self.config["dense_weight"] * sentence_vectors(messages, self.dense_size))
 
     def _matrix(self, messages: list[Message]):
         """Feature rows: TF-IDF n-grams of the text, then the weighted sentence vector (if trained with one)."""
         import scipy.sparse
 
-        ngrams = self.models["features"].transform([m.get(TEXT) or "" for m in messages])
+        ngrams = self.model.ngrams([m.get(TEXT) or "" for m in messages])
         if not self.dense_size:
             return ngrams
-        dense = self.config["dense_weight"] * sentence_vectors(messages, self.dense_size)
-        return scipy.sparse.hstack([ngrams, scipy.sparse.csr_matrix(dense)]).tocsr()
+        return scipy.sparse.hstack([ngrams, self._dense(messages)]).tocsr()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.models is None or not messages:
+        if self.model is None or not messages:
             return messages
-        for message, probabilities in zip(messages, self.models["classifier"].predict_proba(self._matrix(messages))):
+        for message, probabilities in zip(messages, self.model.probabilities(self._matrix(messages))):
             order = np.argsort(-probabilities, kind="stable")[: self.config["ranking_length"]]
             ranking = [{"name": self.labels[i], "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -149,28 +203,27 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def persist(self) -> None:
         import rasa.shared.utils.io
 
-        sio = skops_io()
         with self._model_storage.write_to(self._resource) as folder:
-            if self.models is not None:
-                sio.dump(self.models, folder / MODEL_FILE)
+            if self.model is not None:
+                self.model.save(folder)
                 rasa.shared.utils.io.dump_obj_as_json_to_file(
-                    folder / META_FILE, {"labels": self.labels, "dense_size": self.dense_size})
+                    folder / META_FILE, {"labels": self.labels, "dense_size": self.dense_size,
+                                         "settings": self.model.settings, "vocabularies": self.model.vocabularies})
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         import rasa.shared.utils.io
 
-        sio = skops_io()
         try:
             with model_storage.read_from(resource) as folder:
                 if not (folder / MODEL_FILE).exists():
                     return cls(config, model_storage, resource)
-                unexpected = set(sio.get_untrusted_types(file=folder / MODEL_FILE)) - TRUSTED_TYPES
-                if unexpected:  # never load objects of a kind this component does not write
-                    raise RasaException(f"{MODEL_FILE} : types inattendus {sorted(unexpected)}")
-                models = sio.load(folder / MODEL_FILE, trusted=sorted(TRUSTED_TYPES))
                 meta = rasa.shared.utils.io.read_json_file(folder / META_FILE)
+                try:
+                    model = Linear.read(folder, meta)
+                except (KeyError, ValueError, OSError) as error:  # never half a model
+                    raise RasaException(f"{MODEL_FILE} illisible : {error}") from error
         except ValueError:  # Rasa's way to say « no such resource yet » (before the first training)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, models, meta)
+        return cls(config, model_storage, resource, model, meta)

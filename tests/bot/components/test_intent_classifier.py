@@ -6,13 +6,11 @@ training on nlu/), not the trained model: `make test` runs them while the model 
 
 from __future__ import annotations
 
-import datetime
-import subprocess
-import sys
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -24,7 +22,8 @@ from rasa.shared.importers.utils import training_data_from_paths
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.intent_classifier import MODEL_FILE, LinearIntentClassifier
+from bot.components.intent_classifier import (META_FILE, MODEL_FILE, Linear, LinearIntentClassifier, build_models,
+                                               sentence_vectors)
 from tests import ROOT
 
 pytestmark = pytest.mark.nlu
@@ -114,24 +113,43 @@ def test_untrained_component_leaves_messages_unchanged(tmp_path, classify):
     assert message.get(INTENT) is None and message.get(INTENT_RANKING_KEY) is None
 
 
-def test_a_model_file_with_unexpected_types_is_refused(tmp_path):
-    storage, resource = LocalModelStorage(tmp_path), Resource("tampered")
-    with storage.write_to(resource) as folder:
-        sio.dump({"when": datetime.date(2026, 1, 1)}, folder / MODEL_FILE)
-    with pytest.raises(RasaException, match="types inattendus"):
-        LinearIntentClassifier.load({}, storage, resource, CONTEXT)
+def test_a_damaged_model_file_is_refused(storage, trained, tmp_path):
+    """Numbers that are not the model's (or an object hidden in the file) are refused, never half loaded."""
+    with storage.read_from(trained) as folder:
+        meta = (folder / META_FILE).read_text(encoding="utf-8")
+    damaged, resource = LocalModelStorage(tmp_path), Resource("damaged")
+    with damaged.write_to(resource) as folder:
+        (folder / META_FILE).write_text(meta, encoding="utf-8")
+        np.savez(folder / MODEL_FILE, coef=np.array([object()], dtype=object))  # pickled: refused by np.load
+    with pytest.raises(RasaException, match="illisible"):
+        LinearIntentClassifier.load({}, damaged, resource, CONTEXT)
 
 
-def test_loading_skops_keeps_the_log_level_rasa_set():
-    """Importing skops.io sets the root logger to WARNING (numpy.distutils): Rasa's log went silent."""
-    script = ("import logging, sys; logging.basicConfig(level=logging.INFO); "
-              "from bot.components.intent_classifier import skops_io; "
-              "skops_io() if sys.argv[1] == 'ours' else __import__('skops.io'); print(logging.getLogger().level)")
-    runs = {way: subprocess.Popen([sys.executable, "-c", script, way], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, cwd=ROOT) for way in ("ours", "plain")}  # both at once: 2 cores
-    levels = {}
-    for way, proc in runs.items():
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err[-2000:]
-        levels[way] = out.split()[-1]
-    assert levels == {"ours": "20", "plain": "30"}
+def test_the_saved_model_is_numbers_and_json(storage, trained):
+    with storage.read_from(trained) as folder:
+        with np.load(folder / MODEL_FILE, allow_pickle=False) as data:
+            assert set(data.files) == set(Linear.ARRAYS) and all(data[n].dtype.kind == "f" for n in data.files)
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    assert len(meta["labels"]) >= 20 and meta["dense_size"] == 300
+    assert len(meta["vocabularies"]["word"]) > 1000 and len(meta["vocabularies"]["char"]) > 10000
+
+
+def test_the_kept_model_predicts_as_the_fitted_sklearn_model(featuriser):
+    """`Linear` computes what CalibratedClassifierCV.predict_proba gives, from the numbers it keeps."""
+    import scipy.sparse
+
+    data = featuriser.training_data(nlu_data(ROOT / "nlu"))
+    examples = [m for m in data.intent_examples if m.get(TEXT) and m.get(INTENT)][::4]
+    labels = sorted({m.get(INTENT) for m in examples})
+    config = LinearIntentClassifier.get_default_config()
+    features, classifier = build_models(config)
+    texts = [m.get(TEXT) for m in examples]
+    matrix = scipy.sparse.hstack([features.fit_transform(texts),
+                                  scipy.sparse.csr_matrix(0.5 * sentence_vectors(examples, 300))]).tocsr()
+    classifier.fit(matrix, np.array([labels.index(m.get(INTENT)) for m in examples]))
+    kept = Linear.of(features, classifier, {k: config[k] for k in ("word_ngrams", "char_ngrams")})
+    unseen = ["c koi le salaire d'un plombier", "bonjour", "", "je veux parler à quelqu'un", "zzz qqq"]
+    new = scipy.sparse.hstack([kept.ngrams(unseen), scipy.sparse.csr_matrix(np.zeros((len(unseen), 300)))]).tocsr()
+    assert (kept.ngrams(texts) != features.transform(texts)).nnz == 0
+    assert np.allclose(kept.probabilities(matrix), classifier.predict_proba(matrix), atol=1e-12)
+    assert np.allclose(kept.probabilities(new), classifier.predict_proba(new), atol=1e-12)
