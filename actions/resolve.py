@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from knowledge.kb import KnowledgeBase
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN, LinkResult
-from knowledge.mentions import RECORD_IDS
+from knowledge.mentions import GENDER, RECORD_IDS, SCORE, STATUS, TOTAL
 from knowledge.model import Certification
 from knowledge.normalize import fold, normalize
 
@@ -73,6 +73,34 @@ def _link(link: Callable[[Optional[list[str]]], LinkResult], types: list[str]) -
     return result
 
 
+def _extracted(kb: KnowledgeBase, entity: dict, types: list[str]) -> Optional[Mention]:
+    """The mention the knowledge base's extractor found (bot/components/entity_extractor.py). Names several records
+    of several types (« pilote de ligne »: the job and the formation): its words are linked again among the
+    question's types only, the main one first (no new reading of the sentence). None for an entity of another
+    extractor, or whose records are of no type asked for."""
+    ids = entity.get(RECORD_IDS)
+    if ids is None:
+        return None
+    value, status = str(entity.get("value") or ""), entity.get(STATUS)
+    if status not in (FOUND, AMBIGUOUS) or not ids:
+        return Mention(UNKNOWN, [], value)  # a name in a known shape the base does not hold (« RNCP 34567 »)
+    kinds = kb.linker.types
+    wanted = [i for i in ids if not types or kinds.get(i) in types]
+    if not wanted:
+        return None
+    gender, score = str(entity.get(GENDER) or ""), float(entity.get(SCORE) or 0.0)
+    if status == FOUND:
+        return Mention(FOUND, wanted[:1], value, gender, total=1, score=score)
+    if types and len({kinds.get(i) for i in ids}) > 1:
+        narrowed = _link(lambda among: kb.linker.link(value, among), types)
+        if narrowed.status != UNKNOWN:
+            mention = _from_link(narrowed, value)
+            mention.gender = gender or mention.gender
+            return mention
+    return Mention(AMBIGUOUS, wanted, value, gender, total=max(int(entity.get(TOTAL) or 0), len(wanted)),
+                   score=score)
+
+
 def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],
                  residual_unknown: bool = False) -> Mention:
     """The record the message names: extracted entities first, then (unless the knowledge base's extractor found
@@ -92,6 +120,12 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         if own is None or not linker.content_words(str(entity.get("value") or "")):
             continue  # a span of stop words names nothing
         value = str(entity["value"])
+        extracted = _extracted(kb, entity, types)
+        if extracted is not None:  # what the knowledge base's extractor found: no second reading
+            if extracted.status == FOUND:
+                return extracted
+            best = best or extracted
+            continue
         result = linker.link(value, [own]) if own in types else None
         # A job's name is often a title's too (« chargé de communication »): several jobs, then every type.
         if result is None or result.status == UNKNOWN or (result.status == AMBIGUOUS and own == METIER):
@@ -100,8 +134,6 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
         if result.status == UNKNOWN:
             result = linker.link(value)
         mention = _from_link(result, value)
-        if mention.status == FOUND and entity.get(RECORD_IDS) is not None:
-            return mention  # the NLU's extractor took the longest name the message holds: no second scan
         if mention.status == FOUND:
             scanned = linker.find_in_sentence(message, types)
             if scanned.status == FOUND and scanned.best.id != mention.record_id and _longer(scanned, value):

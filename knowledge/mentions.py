@@ -21,8 +21,10 @@ from .model import Certification
 from .normalize import fold, normalize
 
 # What an extracted entity carries besides its span (bot/components/entity_extractor.py writes them, actions read
-# them): the records it names, the likeliest first, whether it names one (found) or several (ambiguous), how many.
-RECORD_IDS, STATUS, TOTAL = "record_ids", "status", "total"
+# them): the records it names, the likeliest first, whether it names one (found), several (ambiguous) or a name the
+# base does not hold (unknown), how many records fit.
+# The match's score (100: a name as written) and the gender of the name as written (« f »: « directrice »).
+RECORD_IDS, STATUS, TOTAL, SCORE, GENDER = "record_ids", "status", "total", "score", "gender"
 
 CERTIFICATION = Certification.TYPE
 MAX_WORDS = 16  # the longest run of words looked at as one name (« bac pro … option … »)

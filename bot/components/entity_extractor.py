@@ -11,7 +11,7 @@ regression over the context (the words around, the intent, the match: its type, 
 well) keeps or drops each name found; it trains in seconds and is stored as feature weights (JSON).
 
 Each entity has Rasa's usual keys (`entity`, `start`, `end`, `value`, `confidence_entity`, `extractor`) and what
-the base found (knowledge.mentions: RECORD_IDS, STATUS, TOTAL). The entity name of each record type comes from
+the base found (knowledge.mentions: RECORD_IDS, STATUS, TOTAL, SCORE, GENDER). The entity name of each record type comes from
 the `entities` setting in config.yml (a test checks it against actions/record_types.py, which declares it).
 """
 
@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.kb import KnowledgeBase, StoreMissing, store_path
 from knowledge.linker import UNKNOWN
-from knowledge.mentions import RECORD_IDS, STATUS, TOTAL, Found, find_mentions, words_around
+from knowledge.mentions import GENDER, RECORD_IDS, SCORE, STATUS, TOTAL, Found, find_mentions, words_around
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,8 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
             result = found.result
             entities.append({"entity": name, "start": found.start, "end": found.end, "value": found.text,
                              "confidence_entity": round(probability, 3), RECORD_IDS: found.ids,
-                             STATUS: result.status, TOTAL: max(result.total, len(found.ids))})
+                             STATUS: result.status, TOTAL: max(result.total, len(found.ids)),
+                             SCORE: round(result.best.score, 1) if found.ids else 0.0, GENDER: result.gender})
         return entities
 
     # -- storage ------------------------------------------------------------------------------------------
