@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .linker import FOUND, FULL_MATCH, QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
-from .model import Certification
+from .linker import FOUND, QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
+from .model import Certification, Metier
 from .normalize import fold, normalize
 
 # What an extracted entity carries besides its span (bot/components/entity_extractor.py writes them, actions read
@@ -26,9 +26,10 @@ from .normalize import fold, normalize
 # The match's score (100: a name as written) and the gender of the name as written (« f »: « directrice »).
 RECORD_IDS, STATUS, TOTAL, SCORE, GENDER = "record_ids", "status", "total", "score", "gender"
 
-CERTIFICATION = Certification.TYPE
+CERTIFICATION, METIER = Certification.TYPE, Metier.TYPE
 MAX_WORDS = 16  # the longest run of words looked at as one name (« bac pro … option … »)
 MAX_MENTIONS = 4  # a message naming more is a list, not a question
+FOUND_SEVERAL = 80  # the score of words found in one record's names only (« textile et fibres ») that is enough
 _WORD = re.compile(r"[\w'’°+.-]+")
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the span starts after the article
 _KIND_BEFORE = {"certification": frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
@@ -37,6 +38,7 @@ _NAMING_KINDS = frozenset({"titre", "certif", "certification"})  # what follows 
 _BETWEEN_NAMES = frozenset({"ou", "entre", "vs", "versus", "ni", "puis"})  # « X ou Y »: two names
 _RNCP_NUMBER = re.compile(r"(?:rncp)?\d{4,6}")  # « fiche RNCP 28684 »: the name is « RNCP 28684 »
 _OF = frozenset({"de", "du", "des"})
+_BECOMING = frozenset({"devenir", "etre", "comme"})
 _PAUSE = re.compile(r"[,;:!?()/]")
 _LEVEL = re.compile(r"bac|\d{1,2}")  # « bac+2 » says a level, not a name (« classe d'art dramatique (bac + 2) »)
 _KIND_QUALIFIERS = frozenset({"pro", "professionnel", "rncp"})  # « titre pro DWWM », « fiche RNCP 28684 »
@@ -137,7 +139,7 @@ def _kind_before(words: list[_Word], first: int, kinds: frozenset[str]) -> int:
 
 def _unheld(message: str, words: list[_Word]) -> list[tuple[int, int, str]]:
     """(first, last, type) of the names the base may not hold but students write in a known shape: « RNCP 34567 »,
-    « titre pro DWWM » (a kind word, then a sigle)."""
+    « titre pro DWWM » (a kind word, then a sigle), « devenir youtubeur » (a word no name holds, after « devenir »)."""
     found = []
     for index, word in enumerate(words):
         folded = fold(word.text).lower()
@@ -147,7 +149,16 @@ def _unheld(message: str, words: list[_Word]) -> list[tuple[int, int, str]]:
             found.append((index, index, CERTIFICATION))
         elif re.fullmatch(r"[A-Z]{2,6}", word.text) and _kind_before(words, index, _NAMING_KINDS):
             found.append((index, index, CERTIFICATION))
+        elif _becoming(words, index) and word.content and not word.known and len(word.text) >= 4:
+            found.append((index, index, METIER))
     return found
+
+
+def _becoming(words: list[_Word], index: int) -> bool:
+    """Whether a word comes after « devenir », « être », « comme » (one-letter words between: markup, « un »
+    elided), where students put the name of a job (« devenir youtubeur »)."""
+    before = [fold(w.text).lower() for w in words[:index] if len(w.text) > 1]
+    return bool(before) and before[-1] in _BECOMING
 
 
 def find_mentions(linker: Linker, message: str) -> list[Found]:
@@ -160,24 +171,26 @@ def find_mentions(linker: Linker, message: str) -> list[Found]:
         if not any(w.content for w in run) or all(_LEVEL.fullmatch(t) for t in tokens):
             continue  # question words only (« être », « faire »), or a level
         result = linker.link(message[run[0].start : run[-1].end])
-        floor = FULL_MATCH if result.status == FOUND and last - first >= 2 else SENTENCE_SPAN  # a long title, typed
+        # a name of several words that the linker finds whole in one record only: a long title, partly typed
+        floor = FOUND_SEVERAL if result.status == FOUND and sum(w.content for w in run) >= 2 else SENTENCE_SPAN
         if result.status == UNKNOWN or not result.candidates or result.best.score < floor:
             continue
         if first == last and not _names_alone(linker, result):
             continue
         size, named = _named_words(linker, words, first, last, result)
-        candidates.append(((size, result.best.score), first, last, result, named))
+        candidates.append(((size, result.best.score), first, last, result, named, result.best.type))
     for first, last, record_type in _unheld(message, words):
         text = message[words[first].start : words[last].end]
         candidates.append(((0, 0), first, last, LinkResult(query=text, status=UNKNOWN, span=text),  # names held first
-                           frozenset(range(first, last + 1))))
+                           frozenset(range(first, last + 1)), record_type))
     candidates = [c for c in candidates if not any(_within(c, other) for other in candidates)]
     taken: list[Found] = []
     used: set[int] = set()
-    for _, first, last, result, _ in sorted(candidates, key=lambda c: (-c[0][0], -c[0][1], c[2] - c[1], c[1])):
+    for _, first, last, result, _, record_type in sorted(candidates,
+                                                         key=lambda c: (-c[0][0], -c[0][1], c[2] - c[1], c[1])):
         if used & set(range(first, last + 1)):
             continue
-        found = _found(linker, message, words, first, last, result)
+        found = _found(linker, message, words, first, last, result, record_type)
         taken.append(found)
         used.update(i for i, w in enumerate(words) if w.end > found.start and w.start < found.end)
         if len(taken) == MAX_MENTIONS:
@@ -205,8 +218,8 @@ def _joined(linker: Linker, message: str, found: list[Found]) -> list[Found]:
 def _within(shorter: tuple, longer: tuple) -> bool:
     """Whether a candidate run lies inside a longer one naming the same record, whose other words are words of
     that name too (« 360 » in « com 360 »; not « dircom » in « dircom c'est »)."""
-    _, first, last, result, _ = shorter
-    _, outer_first, outer_last, outer, named = longer
+    _, first, last, result, _, _ = shorter
+    _, outer_first, outer_last, outer, named, _ = longer
     if not (outer_first <= first and last <= outer_last) or (outer_first, outer_last) == (first, last):
         return False
     extra = set(range(outer_first, first)) | set(range(last + 1, outer_last + 1))
@@ -229,10 +242,10 @@ def _title_end(message: str, words: list[_Word], last: int) -> int:
     return end
 
 
-def _found(linker: Linker, message: str, words: list[_Word], first: int, last: int, result: LinkResult) -> Found:
+def _found(linker: Linker, message: str, words: list[_Word], first: int, last: int, result: LinkResult,
+           record_type: str) -> Found:
     """The mention of words first–last: after « titre » or « certif », a certification (« titre pro développeur
     web »: the certification, not the job), its span starting at the kind words."""
-    record_type = result.best.type if result.candidates and result.status != UNKNOWN else CERTIFICATION
     if record_type != CERTIFICATION and _kind_before(words, first, _NAMING_KINDS):
         record_type = CERTIFICATION  # the title goes on to the end of the name (« secrétaire assistant »)
         last = _title_end(message, words, last)

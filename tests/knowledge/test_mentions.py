@@ -31,6 +31,10 @@ MESSAGES = [
     # a name the base does not hold, in a shape students use for certifications
     ("le titre pro DWWM ça prépare à quels métiers ?", [("titre pro DWWM", "certification", None)]),
     ("ça consiste en quoi le RNCP 34567 ?", [("RNCP 34567", "certification", None)]),
+    ("quelles études pour devenir <b>youtubeur</b> ?", [("youtubeur", "metier", None)]),
+    # a long title, partly typed, that only one record's names hold
+    ("c'est quoi le diplôme d'ingénieur ENSISA spécialité textile et fibres ?",
+     [("diplôme d'ingénieur ENSISA spécialité textile et fibres", "formation", "FOR.5573")]),
     # after « titre », a certification even where the words are a job's name
     ("métiers accessibles avec le titre pro secrétaire assistant",
      [("titre pro secrétaire assistant", "certification", None)]),

@@ -344,8 +344,9 @@ def test_the_model_parses_the_same_without_and_with_the_patches(tmp_path) -> Non
     plain, patched = results["plain"], results["patched"]
     # The patched run really took the patched paths, the plain one Rasa's.
     assert plain["applied"] == [] and patched["applied"] == list(ALL)
-    assert plain["calls"] == {"spacy_load": 2}
-    assert patched["calls"] == {"spacy_load": 1}
+    # spaCy loaded once either way: our SpacyNLP (bot/components/spacy_nlp.py) shares its model between the two
+    # nodes of the graph; the spacy patch does the same for Rasa's own SpacyNLP (the bench's reference).
+    assert plain["calls"] == patched["calls"] == {"spacy_load": 1}
     intents = set()
     for text, a, b in zip(texts, plain["parses"], patched["parses"]):
         assert a["text"] == b["text"] == text
