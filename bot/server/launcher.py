@@ -42,6 +42,27 @@ def _wait_http(url: str, timeout: float, procs: list[subprocess.Popen]) -> bool:
     return False
 
 
+def endpoints_for(actions_port: str, root: Path = ROOT) -> str:
+    """The endpoints file Rasa reads: endpoints.yml, or when ACTIONS_PORT is not its action server's port, a copy
+    in build/ whose action server URL has that port (the action server listens there)."""
+    import urllib.parse
+
+    import yaml
+
+    source = root / "endpoints.yml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    action = data.get("action_endpoint") or {}
+    url = urllib.parse.urlsplit(str(action.get("url") or ""))
+    if not url.hostname or str(url.port or "") == str(actions_port):
+        return "endpoints.yml"
+    action["url"] = url._replace(netloc=f"{url.hostname}:{actions_port}").geturl()
+    copy = root / "build" / "endpoints.run.yml"
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_text("# Written by bot/server/launcher.py from endpoints.yml for ACTIONS_PORT: do not edit.\n"
+                    + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(copy)
+
+
 def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
     rasa_port, actions_port = env["RASA_PORT"], env["ACTIONS_PORT"]
     model = env.get("ORIENTATION_MODEL") or str(ROOT / "models" / "orientation.tar.gz")
@@ -96,6 +117,8 @@ def main() -> int:
     env.setdefault("ACTIONS_PORT", "5055")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     (ROOT / "build").mkdir(exist_ok=True)
+    if not env.get("ORIENTATION_ENDPOINTS"):
+        env["ORIENTATION_ENDPOINTS"] = endpoints_for(env["ACTIONS_PORT"])
     procs: list[subprocess.Popen] = []
     stopping = False
 

@@ -30,6 +30,7 @@ import pytest
 from bench import procfs
 from bot.server import launcher
 from tests.stack import RESTART_DELAY, Stack, killable_stack
+from tests import ROOT
 
 FRIENDLY = "Je rencontre un petit souci technique, réessaie dans un instant."
 
@@ -130,6 +131,20 @@ def test_faults_launcher_commands_bind_loopback_and_api_needs_a_token():
     rasa = dict(launcher.commands({**env, "RASA_API_TOKEN": "s3cret"}))["rasa"]
     assert rasa[-2:] == ["--enable-api", "--auth-token=s3cret"]
     assert "s3cret" not in launcher.shown(rasa) and launcher.shown(rasa).endswith("--auth-token=***")
+
+
+@pytest.mark.unit
+def test_faults_launcher_points_rasa_at_the_action_server_port(tmp_path):
+    """ACTIONS_PORT moves the action server: Rasa gets endpoints.yml with that port (the rest unchanged)."""
+    import yaml
+
+    (tmp_path / "endpoints.yml").write_text((ROOT / "endpoints.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert launcher.endpoints_for("5055", tmp_path) == "endpoints.yml"  # the file's own port: the file itself
+    moved = Path(launcher.endpoints_for("6123", tmp_path))
+    assert moved == tmp_path / "build" / "endpoints.run.yml"
+    data, original = (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (moved, ROOT / "endpoints.yml"))
+    assert data["action_endpoint"]["url"] == "http://127.0.0.1:6123/webhook"
+    assert data["tracker_store"] == original["tracker_store"]
 
 
 @pytest.mark.unit
