@@ -150,7 +150,7 @@ holdout: model
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/holdout
 	$(BIN)/python -m bench.crossval_report results/holdout --min-f1 0.90 --min-entity-f1 0.954
 
-# Every check (what CI runs on a fresh clone: ~11 min on 2 cores). Independent steps run side by side, each
+# Every check (what CI runs on a fresh clone: ~6–9 min on 2 cores). Independent steps run side by side, each
 # one's output shown when it ends (so tqdm writes lines, not bars): the venv, the system packages and pip-audit's
 # venv; then, while the model trains (about 1.2 of the 2 cores), the unit and NLU tests, `rasa data validate` and
 # the audit; then, with the model, the end-to-end tests, the scale-out profile, the model's tests, the test stories
