@@ -47,16 +47,27 @@ def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
     return said is not None and (said.mention.status == FOUND or not found_only)
 
 
+def compares(tracker: Tracker) -> bool:
+    """Whether the latest message names two records or more and reads as a comparison, whatever the NLU made of
+    it (« c'est la même chose traffic manager et media planner ? »)."""
+    message = tracker.latest_message or {}
+    named = [e for e in message.get("entities") or [] if type_of_entity(e)]
+    return len(named) >= 2 and bool(COMPARING.search((message.get("text") or "").lower()))
+
+
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:
     """The question a message the NLU took for something else (off topic, unsure, thanks) really asks, None if
     none: the exploration's next step (« c'est tout », « peu importe »); with `options`, a choice among the options
-    offered (« de ligne » after « pilote », « pas celui de l'ISEFAC ») or a name alone (« plombier ? »); a precise
+    offered (« de ligne » after « pilote », « pas celui de l'ISEFAC »); a comparison of the records named; with
+    `options`, a name alone (« plombier ? »); a precise
     fact of the record named or of the subject under way (« leur numéro de siret ? », « ça coûte combien ? »)."""
     kb = knowledge_base()
     if goes_on(kb, tracker):
         return EXPLORE
     if options and chooses(kb, tracker):
         return tracker.get_slot("pending_intent") or DESCRIBE
+    if compares(tracker):
+        return COMPARE
     if options and names_alone(tracker):
         return DESCRIBE
     return subject_fact(kb, tracker)

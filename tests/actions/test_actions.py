@@ -168,6 +168,20 @@ def test_fallback_rescues_a_question_that_names_a_job(dispatcher, domain):
     assert dispatcher.messages[0]["answer_record"] == "JOB.directeur-de-la-clientele"
 
 
+def test_fallback_compares_two_records_named_in_a_comparison(dispatcher, domain):
+    """The NLU unsure, but two names of the base and a comparison's words: the two side by side."""
+    entities = [{"entity": "job", "value": "traffic manager", "record_ids": ["JOB.traffic-manager"],
+                 "status": "found", "total": 1},
+                {"entity": "job", "value": "media planner", "record_ids": ["JOB.media-planneur"], "status": "found",
+                 "total": 1}]
+    tracker = turn(text="c'est la même chose traffic manager et media planner ?", intent="nlu_fallback",
+                   entities=entities, ranking=[{"name": "nlu_fallback", "confidence": 0.45}])
+    asyncio.run(ActionFallback().run(dispatcher, tracker, domain))
+    first = dispatcher.messages[0]
+    assert first["text"].startswith("Côte à côte : traffic manager / média planneur")
+    assert first["answer_question"] == "ask_comparison" and first["answer_kind"] == "answer"
+
+
 def test_fallback_without_a_named_record_asks_to_rephrase(dispatcher, domain):
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_description", "confidence": 0.41}]
     tracker = turn(text="euh bah jsp trop", intent="nlu_fallback", ranking=ranking)
