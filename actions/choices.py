@@ -162,9 +162,9 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         return None
     said = alone(kb, turn.text, turn.entities)
     if said is None or (turn.subject and loose_word(said.mention, turn.entities)):
-        return None
+        return None  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
     if turn.pending and {kb.linker.types.get(i) for i in said.mention.record_ids} == {INTERET}:
-        return None  # « l'informatique » after « développeuse » narrows the options: no centre d'intérêt  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »
+        return None  # « l'informatique » after « développeuse » narrows the options: no centre d'intérêt
     picked = choose(kb, turn.text, turn.pending, turn.entities) if turn.pending else None
     if picked and (picked in said.mention.record_ids or said.mention.score < WHOLE_NAME
                    or re.search(r"\bpas\b", fold(turn.text))):
