@@ -7,11 +7,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
-from knowledge.kb import KnowledgeBase, store_path
+from knowledge.kb import CurrentStore, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
@@ -32,17 +31,9 @@ def settings() -> Settings:
     return Settings(counsellor=f"{text} ({contact})" if contact else text)
 
 
-_kb: Optional[KnowledgeBase] = None
-_kb_mtime = 0.0
+_store = CurrentStore()
 
 
 def knowledge_base() -> KnowledgeBase:
     """The store, reopened when `orientation kb build` or an import has replaced it."""
-    global _kb, _kb_mtime
-    path = store_path()
-    mtime = path.stat().st_mtime
-    if _kb is None or mtime != _kb_mtime:
-        if _kb is not None:
-            log.info("Base de connaissances rechargée (%s)", path)
-        _kb, _kb_mtime = KnowledgeBase(path), mtime
-    return _kb
+    return _store.get()

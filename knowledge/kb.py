@@ -7,6 +7,7 @@ redirects: `get`, `resolve` and the relation lookups follow them, and return the
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import Optional
 
 from .linker import Alias, Linker
 from .model import Certification, Record, record_from_dict
+
+log = logging.getLogger(__name__)
 
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / "build" / "knowledge.sqlite"
 
@@ -174,3 +177,25 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self.db.close()
+
+
+class CurrentStore:
+    """The store in use (`store_path()`), opened again when its file has been replaced (`orientation kb build`,
+    an import): the processes that answer read a new base without restarting."""
+
+    def __init__(self) -> None:
+        self._kb: Optional[KnowledgeBase] = None
+        self._stamp: Optional[tuple[Path, float]] = None
+
+    def get(self) -> KnowledgeBase:
+        """The base; StoreMissing (a FileNotFoundError) while there is none."""
+        path = store_path()
+        try:
+            stamp = (path, path.stat().st_mtime)
+        except FileNotFoundError as error:
+            raise StoreMissing(f"{path} n'existe pas : lancez « orientation kb build »") from error
+        if self._kb is None or stamp != self._stamp:
+            if self._kb is not None:
+                log.info("Base de connaissances rechargée (%s)", path)
+            self._kb, self._stamp = KnowledgeBase(path), stamp
+        return self._kb

@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.kb import KnowledgeBase, StoreMissing, store_path
+from knowledge.kb import CurrentStore, KnowledgeBase, StoreMissing
 from knowledge.linker import UNKNOWN
 from knowledge.mentions import GENDER, RECORD_IDS, SCORE, STATUS, TOTAL, Found, find_mentions, words_around
 
@@ -74,8 +74,8 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage, self._resource = model_storage, resource
         self.weights: dict[str, float] = (weights or {}).get("weights", {})
         self.bias: float = (weights or {}).get("bias", 0.0)
-        self._kb: Optional[KnowledgeBase] = None
-        self._stamp: Optional[tuple[Path, float]] = None
+        self._store = CurrentStore()
+        self._missing = False  # the missing store has been reported
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -97,26 +97,17 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     # -- the knowledge base ---------------------------------------------------------------------------------
     def knowledge_base(self) -> Optional[KnowledgeBase]:
-        """The store in use, opened again when its file has changed; None (and a warning) while it is missing."""
-        path = store_path()
+        """The store in use, opened again when its file has changed; None (and a warning, once) while it is missing."""
         try:
-            stamp = (path, path.stat().st_mtime)
-        except FileNotFoundError:
-            if self._stamp is None or self._stamp[0] != path:
-                log.warning("Base de connaissances absente (%s) : aucune entité trouvée.", path)
-                self._stamp = (path, -1.0)
-            self._kb = None
+            kb = self._store.get()
+        except StoreMissing as error:
+            if not self._missing:
+                log.warning("Base de connaissances absente (%s) : aucune entité trouvée.", error)
+                self._missing = True
             return None
-        if stamp != self._stamp:
-            if self._kb is not None:
-                self._kb.close()
-            try:
-                self._kb = KnowledgeBase(path)
-                self._kb.linker  # noqa: B018 — the name index, built now rather than at the first message
-            except StoreMissing:
-                self._kb = None
-            self._stamp = stamp
-        return self._kb
+        self._missing = False
+        kb.linker  # noqa: B018 — the name index, built now rather than at the first message
+        return kb
 
     # -- training -----------------------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
