@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .linker import FOUND, QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
-from .model import Certification, Metier
+from .model import Certification, Formation, Metier
 from .normalize import fold, normalize
 
 # What an extracted entity carries besides its span (bot/components/entity_extractor.py writes them, actions read
@@ -26,16 +26,18 @@ from .normalize import fold, normalize
 # The match's score (100: a name as written) and the gender of the name as written (« f »: « directrice »).
 RECORD_IDS, STATUS, TOTAL, SCORE, GENDER = "record_ids", "status", "total", "score", "gender"
 
-CERTIFICATION, METIER = Certification.TYPE, Metier.TYPE
+CERTIFICATION, FORMATION, METIER = Certification.TYPE, Formation.TYPE, Metier.TYPE
 MAX_WORDS = 16  # the longest run of words looked at as one name (« bac pro … option … »)
 MAX_MENTIONS = 4  # a message naming more is a list, not a question
 FOUND_SEVERAL = 80  # the score of words found in one record's names only (« textile et fibres ») that is enough
 _WORD = re.compile(r"[\w'’°+.-]+")
+_EDGES = ".,;:!?'’"  # stripped from a word's ends
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the span starts after the article
-_KIND_BEFORE = {"certification": frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
-                "formation": frozenset({"diplome"})}  # « diplôme d'État d'aide-soignant »
+_KIND_BEFORE = {CERTIFICATION: frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
+                FORMATION: frozenset({"diplome"})}  # « diplôme d'État d'aide-soignant »
 _NAMING_KINDS = frozenset({"titre", "certif", "certification"})  # what follows is a certification
 _BETWEEN_NAMES = frozenset({"ou", "entre", "vs", "versus", "ni", "puis"})  # « X ou Y »: two names
+_DIGITS = re.compile(r"\d{4,6}")  # an RNCP number
 _RNCP_NUMBER = re.compile(r"(?:rncp)?\d{4,6}")  # « fiche RNCP 28684 »: the name is « RNCP 28684 »
 _OF = frozenset({"de", "du", "des"})
 _BECOMING = frozenset({"devenir", "etre", "comme"})
@@ -65,6 +67,7 @@ class _Word:
     start: int
     end: int
     text: str
+    folded: str  # lower case, accents off
     tokens: tuple[str, ...]
     known: bool  # some name holds one of its tokens (typos, beginnings allowed)
     content: bool  # one of its tokens is not a question word
@@ -75,12 +78,12 @@ def _words(linker: Linker, text: str) -> list[_Word]:
     words = []
     for match in _WORD.finditer(text):
         raw = match.group()
-        stripped = raw.strip(".,;:!?'’")
+        stripped = raw.strip(_EDGES)
         if not stripped:
             continue
         start = match.start() + raw.index(stripped)
         tokens = normalize(stripped).tokens
-        words.append(_Word(start, start + len(stripped), stripped, tokens,
+        words.append(_Word(start, start + len(stripped), stripped, fold(stripped).lower(), tokens,
                            any(linker.knows(t) for t in tokens), not set(tokens) <= QUESTION_TOKENS))
     return words
 
@@ -92,7 +95,7 @@ def _runs(words: list[_Word], message: str):
         if not word.known:
             continue
         for last in range(first, min(len(words), first + MAX_WORDS)):
-            if last > first and (fold(words[last].text).lower() in _BETWEEN_NAMES
+            if last > first and (words[last].folded in _BETWEEN_NAMES
                                  or _PAUSE.search(message[words[last - 1].end : words[last].start])):
                 break
             if words[last].tokens and not words[last].known:
@@ -129,10 +132,11 @@ def _names_alone(linker: Linker, result: LinkResult) -> bool:
 
 def _kind_before(words: list[_Word], first: int, kinds: frozenset[str]) -> int:
     """How many words before `first` are kind words of a name (« titre », « titre pro », « fiche RNCP »): 0–2."""
-    folded = [fold(w.text).lower() for w in words[max(0, first - 3):first]]
+    folded = [w.folded for w in words[max(0, first - 2):first]]
     if folded[-1:] and folded[-1] in _OF:  # « le titre de chargé de com »
-        return 1 + _kind_before(words, first - 1, kinds) if _kind_before(words, first - 1, kinds) else 0
-    if len(folded) >= 2 and folded[-1] in _KIND_QUALIFIERS and folded[-2] in kinds:
+        before = _kind_before(words, first - 1, kinds)
+        return 1 + before if before else 0
+    if len(folded) == 2 and folded[1] in _KIND_QUALIFIERS and folded[0] in kinds:
         return 2
     return 1 if folded[-1:] and folded[-1] in kinds else 0
 
@@ -141,24 +145,21 @@ def _unheld(message: str, words: list[_Word]) -> list[tuple[int, int, str]]:
     """(first, last, type) of the names the base may not hold but students write in a known shape: « RNCP 34567 »,
     « titre pro DWWM » (a kind word, then a sigle), « devenir youtubeur » (a word no name holds, after « devenir »)."""
     found = []
+    previous = ""  # the last word of more than one letter before this one
     for index, word in enumerate(words):
-        folded = fold(word.text).lower()
-        if folded == "rncp" and index + 1 < len(words) and re.fullmatch(r"\d{4,6}", words[index + 1].text):
+        folded = word.folded
+        if folded == "rncp" and index + 1 < len(words) and _DIGITS.fullmatch(words[index + 1].text):
             found.append((index, index + 1, CERTIFICATION))
-        elif re.fullmatch(r"rncp\d{4,6}", folded):
+        elif folded.startswith("rncp") and _RNCP_NUMBER.fullmatch(folded):
             found.append((index, index, CERTIFICATION))
         elif re.fullmatch(r"[A-Z]{2,6}", word.text) and _kind_before(words, index, _NAMING_KINDS):
             found.append((index, index, CERTIFICATION))
-        elif _becoming(words, index) and word.content and not word.known and len(word.text) >= 4:
+        elif previous in _BECOMING and word.content and not word.known and len(word.text) >= 4:
+            # after « devenir », « être », « comme » (one-letter words between: markup, « un » elided)
             found.append((index, index, METIER))
+        if len(word.text) > 1:
+            previous = folded
     return found
-
-
-def _becoming(words: list[_Word], index: int) -> bool:
-    """Whether a word comes after « devenir », « être », « comme » (one-letter words between: markup, « un »
-    elided), where students put the name of a job (« devenir youtubeur »)."""
-    before = [fold(w.text).lower() for w in words[:index] if len(w.text) > 1]
-    return bool(before) and before[-1] in _BECOMING
 
 
 def find_mentions(linker: Linker, message: str) -> list[Found]:
@@ -250,7 +251,7 @@ def _found(linker: Linker, message: str, words: list[_Word], first: int, last: i
         record_type = CERTIFICATION  # the title goes on to the end of the name (« secrétaire assistant »)
         last = _title_end(message, words, last)
         result = linker.link(message[words[first].start : words[last].end], [CERTIFICATION])
-    number = bool(_RNCP_NUMBER.fullmatch(fold(words[first].text).lower()))
+    number = bool(_RNCP_NUMBER.fullmatch(words[first].folded))
     kinds = _KIND_BEFORE.get(record_type, frozenset()) if not number else frozenset({"rncp"})
     start = words[first - _kind_before(words, first, kinds)].start
     end = words[last].end
@@ -262,6 +263,6 @@ def _found(linker: Linker, message: str, words: list[_Word], first: int, last: i
 
 def words_around(message: str, found: Found, size: int = 2) -> tuple[list[str], list[str]]:
     """The `size` words before a name and after it, folded (for whoever judges the name in its sentence)."""
-    before = [fold(w).lower() for w in _WORD.findall(message[: found.start])][-size:]
-    after = [fold(w).lower() for w in _WORD.findall(message[found.end :])][:size]
-    return [w.strip(".,;:!?'’") for w in before], [w.strip(".,;:!?'’") for w in after]
+    before = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[: found.start])][-size:]
+    after = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[found.end :])][:size]
+    return before, after
