@@ -162,7 +162,7 @@ def config_needs_tensorflow(config: str) -> bool:
     name or path; a config that cannot be read lets TensorFlow in)."""
     import yaml
 
-    short = {path.rsplit(".", 1)[1] for path in TF_COMPONENTS} | {"UnexpecTEDIntentPolicy"}
+    short = {path.rsplit(".", 1)[1] for path in TF_COMPONENTS}
     try:
         with open(config, encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
