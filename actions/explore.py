@@ -1,17 +1,24 @@
 """« Je ne sais pas quoi faire » : a guided exploration in a few taps (issue 18, part 1). One to three ONISEP centres
-d'intérêt (pages of buttons, or said in words), how long the student wants to study, then at most five jobs ranked
-by the interests they match (ties: the level that fits best), each with one line saying why; buttons open a job
-(the normal conversation goes on about it), show five more, change the choices or leave. Everything comes from
-the base: the interests, the jobs attached to them, their access levels."""
+d'intérêt (pages of buttons, or said in words), optionally a sector of activity among those of the jobs they lead
+to, how long the student wants to study, then at most five jobs ranked by the interests they match (ties: the level
+that fits best), each with one line saying why; buttons open a job (the normal conversation goes on about it), show
+five more, change the choices or leave. Everything comes from the base: the interests, the jobs attached to them,
+their sectors and access levels."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Optional
 
+from rapidfuzz import fuzz
+
 from knowledge.kb import KnowledgeBase
+from knowledge.linker import Linker, normalize
+from knowledge.mentions import find_mentions
 from knowledge.model import CentreInteret, Metier
 from knowledge.normalize import fold
 
@@ -29,6 +36,9 @@ LEVEL_WORDS = ((re.compile(r"\b(court|courte|courtes|cap|bac ?\+ ?2|bts|vite)\b"
                (re.compile(r"\b(bac ?\+ ?[45]|master|longues?|ecole d ingenieur|5 ans)\b"), "bac5"),
                (re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance)\b"), "any"))
 DONE_WORDS = re.compile(r"\b(c est tout|c est bon|suffit|resultats?|termine|fini|voir les metiers|ok)\b")
+ANY_SECTOR = re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance|aucun|non|tous|pas de "
+                        r"secteur|passer|suite)\b")
+SECTOR_SIMILARITY = 85  # a word of the message this close to a word of a sector's name names it (typos)
 
 
 @dataclass
@@ -39,7 +49,8 @@ class Exploration:
     level: str = ""
     page: int = 0  # first interest offered
     start: int = 0  # first job proposed
-    step: str = "interests"  # what was asked last: interests, level, results
+    step: str = "interests"  # what was asked last: interests, sector, level, results
+    sector: str = ""  # the sector of activity chosen (its name in the base), "" for any
 
     def slot(self) -> str:
         return json.dumps(asdict(self))
@@ -88,6 +99,58 @@ def ask_interests(kb: KnowledgeBase, state: Exploration) -> Answer:
     return Answer(text=text, buttons=buttons, kind="clarify", source=sources_line(["Onisep (centres d'intérêt)"]))
 
 
+def sectors_for(kb: KnowledgeBase, state: Exploration) -> list[tuple[str, int]]:
+    """The sectors of activity of the jobs the chosen interests lead to, with how many: most jobs first."""
+    counts = Counter(s for job, _ in ranked(kb, replace(state, sector="")) for s in job.secteurs_activite)
+    return sorted(counts.items(), key=lambda item: (-item[1], fold(item[0])))
+
+
+def after_interests(kb: KnowledgeBase, state: Exploration) -> Answer:
+    """The step after the interests: a sector when their jobs are in several, else how long to study."""
+    state.page = 0
+    return ask_sector(kb, state) if len(sectors_for(kb, state)) > 1 else ask_level(state)
+
+
+def ask_sector(kb: KnowledgeBase, state: Exploration) -> Answer:
+    """A page of the sectors the chosen interests lead to (how many jobs each), « Peu importe » to keep them all."""
+    state.step = "sector"
+    offered, known = sectors_for(kb, state), kb.activity_sectors
+    start = state.page if state.page < len(offered) else 0
+    buttons = [button(f"{label} ({count})", f"sector:{known.index(label)}") for label, count in
+               offered[start:start + PAGE]]
+    if len(offered) > PAGE:
+        buttons.append(button("Autres secteurs", f"sectors:{start + PAGE if start + PAGE < len(offered) else 0}"))
+    buttons += [button("Peu importe", "sector:any"), button("Recommencer", "stop")]
+    return Answer(text="Un secteur d'activité t'attire ? C'est facultatif : choisis « Peu importe » pour les garder "
+                       "tous. Entre parenthèses, le nombre de métiers pour tes choix.",
+                  buttons=buttons, kind="clarify", source=sources_line(["Onisep (secteurs d'activité des métiers)"]))
+
+
+def sector_pressed(kb: KnowledgeBase, value: str) -> Optional[str]:
+    """The sector a « sector:N » button names ("" for « Peu importe »), None for an unknown one."""
+    if value == "any":
+        return ""
+    known = kb.activity_sectors
+    return known[int(value)] if value.isdigit() and int(value) < len(known) else None
+
+
+def sector_said(kb: KnowledgeBase, state: Exploration, text: str) -> Optional[str]:
+    """The sector a message names among those offered (« la santé », « l'informatique », « le BTP »), "" for « peu
+    importe », None for neither. A sector whose name shares more of its words with the message wins, then the
+    one with most jobs."""
+    folded = fold(text).replace("'", " ")
+    if ANY_SECTOR.search(folded):
+        return ""
+    said = [w for w in re.findall(r"\w+", folded) if len(w) >= 3]
+    best, best_share = None, 0.0
+    for label, _ in sectors_for(kb, state):
+        words = [w for w in re.findall(r"\w+", fold(label)) if len(w) >= 3 and w not in ("des", "les", "et")]
+        hits = sum(any(fuzz.ratio(w, x) >= SECTOR_SIMILARITY for x in said) for w in words)
+        if words and hits / len(words) > best_share:
+            best, best_share = label, hits / len(words)
+    return best
+
+
 def ask_level(state: Exploration) -> Answer:
     state.step = "level"
     return Answer(text="Combien de temps veux-tu étudier après le bac ?",
@@ -109,8 +172,8 @@ def years(level: str) -> Optional[int]:
 
 
 def ranked(kb: KnowledgeBase, state: Exploration) -> list[tuple[Metier, list[str]]]:
-    """Jobs attached to the chosen interests: most interests matched first, then those whose access level fits the
-    studies wanted, then the shortest studies, then by name."""
+    """Jobs attached to the chosen interests (in the sector chosen, if any): most interests matched first, then those
+    whose access level fits the studies wanted, then the shortest studies, then by name."""
     matched: dict[str, list[str]] = {}
     for interest in state.interests:
         for job in kb.metiers_for_interest(interest):
@@ -119,7 +182,7 @@ def ranked(kb: KnowledgeBase, state: Exploration) -> list[tuple[Metier, list[str
     rows = []
     for job_id, which in matched.items():
         job = kb.get(job_id)
-        if not isinstance(job, Metier):
+        if not isinstance(job, Metier) or (state.sector and state.sector not in job.secteurs_activite):
             continue
         level = years(job.niveau_acces_min)
         fits = level is not None and low <= level <= high
@@ -141,7 +204,8 @@ def results(kb: KnowledgeBase, state: Exploration, gender: str) -> Answer:
         level = study_level(job.niveau_acces_min)
         lines.append(f"• {title_of(job, gender)} — {' et '.join(why)}" + (f" · {level}" if level else ""))
     wanted = LEVELS.get(state.level, LEVELS["any"])[0]
-    text = (f"Des métiers pour toi ({len(jobs)} en tout ; études : {wanted}) :\n" + "\n".join(lines)
+    sector = f"secteur : {state.sector} ; " if state.sector else ""
+    text = (f"Des métiers pour toi ({len(jobs)} en tout ; {sector}études : {wanted}) :\n" + "\n".join(lines)
             + "\nTouche un métier pour en savoir plus.")
     buttons = [{"title": title_of(job, gender), "payload": "/choose_option" + json.dumps({"choice": job.id})}
                for job, _ in shown]
@@ -167,12 +231,21 @@ def _as_you(label: str) -> str:
     return f"as choisi « {said} »"
 
 
-def interest_said(kb: KnowledgeBase, text: str) -> Optional[str]:
-    """The centre d'intérêt a message names in words (« j'aime la nature », « les animaux », « dessiner »)."""
-    result = kb.linker.find_in_sentence(text, [CentreInteret.TYPE])
-    if result.status == "found" and result.best.score >= 80:
-        return result.best.id
-    return None
+def interests_said(kb: KnowledgeBase, text: str) -> list[str]:
+    """The centres d'intérêt a message names in words, in order (« j'aime écrire et les animaux », « dessiner »):
+    the names the base gives them, word for word or nearly (typos)."""
+    linker = _interest_names(kb)
+    found = [f.ids[0] for f in find_mentions(linker, text) if f.result.status == "found" and f.result.best.score >= 80]
+    said = f" {normalize(text).text} "
+    for alias in linker.aliases:  # names whose words are all question words to the linker (« aider les autres »)
+        if f" {alias.norm} " in said and alias.record_id not in found:
+            found.append(alias.record_id)
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=2)
+def _interest_names(kb: KnowledgeBase) -> Linker:
+    return kb.linker.among(kb.ids(CentreInteret.TYPE))
 
 
 def level_said(text: str) -> Optional[str]:

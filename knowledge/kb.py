@@ -17,6 +17,7 @@ from typing import Optional
 
 from .linker import Alias, Linker
 from .model import Certification, Record, record_from_dict
+from .normalize import fold
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,13 @@ class KnowledgeBase:
 
     def metiers_for_interest(self, interest_id: str) -> list[str]:
         return self.sources(interest_id, "interet")
+
+    @cached_property
+    def activity_sectors(self) -> list[str]:
+        """The sectors of activity the jobs are in (Idéo's « secteurs d'activité »), in alphabetical order."""
+        rows = self.db.execute("SELECT DISTINCT value FROM records, json_each(records.data, '$.secteurs_activite') "
+                               "WHERE records.type = 'metier'")
+        return sorted((r[0] for r in rows if r[0]), key=lambda label: (fold(label), label))
 
     # -- linking and search ------------------------------------------------------------------
     @cached_property

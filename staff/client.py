@@ -20,6 +20,7 @@ class Reply:
     kind: Optional[str] = None
     record: Optional[str] = None
     source: Optional[str] = None
+    question: Optional[str] = None  # the question the answer answers (what the assistant acted on)
 
     @property
     def text(self) -> str:
@@ -55,7 +56,7 @@ class ConsoleClient:
             buttons=[b for m in messages for b in (m.get("buttons") or [])],
             intent=data.get("intent"), confidence=float(data.get("confidence") or 0.0),
             entities=data.get("entities") or [], kind=data.get("kind"), record=data.get("record"),
-            source=data.get("source"),
+            source=data.get("source"), question=data.get("question"),
         )
 
     def reachable(self) -> bool:

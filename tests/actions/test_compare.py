@@ -90,3 +90,15 @@ def test_a_where_question_taken_for_a_comparison_is_answered_as_asked(domain):
     tracker = turn(text="et c'est où ?", intent="ask_comparison", ranking=ranking, slots={"subject": "RNCP28684"})
     messages, _ = run(ActionAnswer(), tracker, domain)
     assert "rue chabrol" in messages[0]["text"]
+
+
+def test_two_names_and_a_comparing_word_compare_whatever_fact_the_nlu_heard(chat):
+    said = chat.say("traffic manager ou média planneur, quelle différence dans les études ?", "ask_studies",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" in said and "bac + 2" in said and "bac + 5" in said
+
+
+def test_two_names_without_a_comparing_word_get_the_fact_asked(chat):
+    said = chat.say("traffic manager et média planneur, c'est quelles études ?", "ask_studies",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" not in said

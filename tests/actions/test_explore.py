@@ -1,12 +1,13 @@
-"""The guided exploration (issue 18, part 1): start, choose interests (buttons or words), pages, studies wanted,
-jobs ranked by the interests they match with why, five more, change, leave, a question in the middle and resume,
-and opening a job that the conversation then goes on about. Interests and jobs are read from the knowledge base."""
+"""The guided exploration (issue 18, part 1): start (asked for, or tastes stated), choose interests (buttons or
+words), pages, a sector, studies wanted, jobs ranked by the interests they match with why, five more, change,
+leave, a question in the middle and resume, and opening a job that the conversation then goes on about. Interests,
+sectors and jobs are read from the knowledge base."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.explore import PAGE, SHOWN, Exploration, interests, ranked, years
+from actions.explore import PAGE, SHOWN, Exploration, interests, interests_said, ranked, sectors_for, years
 from actions.guide import EXPLORATION
 from knowledge.kb import KnowledgeBase
 
@@ -45,6 +46,8 @@ def test_interests_pages_then_level_then_ranked_jobs_with_why(chat, base):
     press(chat, f"interest:{ANIMALS}")
     assert state(chat).interests == [NATURE, ANIMALS]
     said = press(chat, "done")
+    assert "secteur" in said and "Peu importe" in chat.titles
+    said = press(chat, "sector:any")
     assert "Combien de temps" in said and "bac+3" in chat.titles
     said = press(chat, "level:court")
     jobs = ranked(base, Exploration([NATURE, ANIMALS], "court"))
@@ -58,6 +61,7 @@ def test_five_more_then_open_a_job_and_ask_a_follow_up(chat, base):
     chat.say("je sais pas quoi faire plus tard", "explore")
     press(chat, f"interest:{ANIMALS}")
     press(chat, "done")
+    press(chat, "sector:any")
     press(chat, "level:any")
     jobs = ranked(base, Exploration([ANIMALS], "any"))
     said = press(chat, "more")
@@ -76,7 +80,9 @@ def test_interest_and_level_said_in_words(chat):
     chat.say("j'aime la nature", "ask_jobs")
     assert state(chat).interests == [NATURE]
     said = chat.say("c'est tout", "affirm")
-    assert "Combien de temps" in said
+    assert "secteur" in said
+    said = chat.say("peu importe", "nlu_fallback")
+    assert "Combien de temps" in said and state(chat).sector == ""
     said = chat.say("bac+3", "nlu_fallback")
     assert state(chat).level == "bac3" and "Des métiers pour toi" in said
 
@@ -111,8 +117,8 @@ def test_words_in_the_middle_go_on_whatever_the_nlu_says(chat):
     chat.say("j'aime la nature", "out_of_scope", action=ActionOutOfScope())
     assert state(chat).interests == [NATURE]
     said = chat.say("c'est tout", "thank", action=ActionSmallTalk())
-    assert "Combien de temps" in said
-    said = chat.say("peu importe", "nlu_fallback", action=ActionFallback())
+    assert "secteur" in said
+    said = chat.say("bac+5", "nlu_fallback", action=ActionFallback())  # the studies said: no sector
     assert "Des métiers pour toi" in said
 
 
@@ -127,5 +133,85 @@ def test_a_question_naming_a_diploma_is_no_answer_about_studies(chat):
                                             ("les animaux", ANIMALS), ("la nature", NATURE),
                                             ("j'aime bien les maths", "CI.j-aime-jongler-avec-les-chiffres")])
 def test_interests_said_in_a_students_words(base, said, interest):
-    from actions.explore import interest_said
-    assert interest_said(base, said) == interest
+    assert interests_said(base, said) == [interest]
+
+
+def test_several_interests_said_at_once_even_in_question_words(base):
+    said = interests_said(base, "je suis en terminale, j'aime écrire et les réseaux sociaux, je ne sais pas quoi faire")
+    assert said == ["CI.j-aime-communiquer", "CI.je-suis-accro-au-numerique"]
+    assert interests_said(base, "je veux aider les autres") == ["CI.je-veux-etre-utile-aux-autres"]
+    assert interests_said(base, "je ne sais pas quoi faire") == []
+
+
+@pytest.mark.parametrize("text, intent", [("j'aime écrire", "ask_jobs"), ("je veux aider les autres", "ask_more"),
+                                          ("les animaux", "explore")])
+def test_tastes_stated_start_an_exploration_with_them(chat, base, text, intent):
+    said = chat.say(text, intent)
+    assert "Noté" in said and state(chat).interests == interests_said(base, text) != []
+    assert "C'est tout" in chat.titles
+
+
+def test_tastes_stated_to_an_unsure_nlu_start_an_exploration(chat):
+    from actions.actions import ActionFallback
+    said = chat.say("moi ce qui me plaît c'est bricoler", "nlu_fallback", action=ActionFallback())
+    assert "Noté : réparer, bricoler, j'adore ça" in said
+
+
+def test_a_question_about_jobs_for_an_interest_gets_the_list_not_an_exploration(chat):
+    said = chat.say("quels métiers quand on aime les animaux ?", "ask_jobs",
+                    [{"entity": "interest", "value": "aime les animaux"}])
+    assert "je connais" in said and chat.slots.get(EXPLORATION) is None
+
+
+def test_three_interests_said_go_straight_to_the_sector(chat):
+    said = chat.say("j'aime la nature, les animaux et le sport, je sais pas quoi faire", "explore")
+    assert len(state(chat).interests) == 3 and state(chat).step == "sector" and "secteur" in said
+
+
+def test_a_sector_chosen_keeps_its_jobs_only_and_says_so(chat, base):
+    chat.say("je ne sais pas quoi faire", "explore")
+    press(chat, f"interest:{ANIMALS}")
+    press(chat, "done")
+    offered = sectors_for(base, Exploration([ANIMALS]))
+    label, count = offered[0]
+    assert f"{label} ({count})" == chat.titles[0]  # the sector with most jobs first, with how many
+    press(chat, f"sector:{base.activity_sectors.index(label)}")
+    said = press(chat, "level:any")
+    assert f"({count} en tout ; secteur : {label} ;" in said
+    jobs = ranked(base, Exploration([ANIMALS], "any", sector=label))
+    assert len(jobs) == count and all(label in job.secteurs_activite for job, _ in jobs)
+    assert jobs[0][0].label in said
+
+
+def test_a_sector_said_in_words_then_resume_at_that_step(chat, base):
+    chat.say("je ne sais pas quoi faire", "explore")
+    press(chat, f"interest:{NATURE}")
+    press(chat, "done")
+    said = chat.say("combien gagne un boulanger ?", "ask_salary", [{"entity": "job", "value": "boulanger"}])
+    assert "Reprendre l'exploration" in chat.titles
+    said = press(chat, "resume")
+    assert "secteur" in said
+    sector = sectors_for(base, Exploration([NATURE]))[0][0]
+    said = chat.say(sector.lower(), "nlu_fallback")
+    assert state(chat).sector == sector and "Combien de temps" in said
+
+
+def test_help_asked_with_orientation_starts_an_exploration_help_alone_does_not(chat, domain):
+    from actions.actions import ActionSmallTalk
+    said = chat.say("aide moi stp je sais pas quoi faire comme metier", "help", action=ActionSmallTalk())
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+    from tests.actions.conftest import Conversation
+    other = Conversation(domain)
+    said = other.say("comment ça marche ?", "help", action=ActionSmallTalk())
+    assert "centres d'intérêt" not in said and other.slots.get(EXPLORATION) is None
+
+
+def test_job_ideas_asked_with_nothing_named_start_an_exploration(chat):
+    said = chat.say("tu peux me donner des idées de métiers ?", "ask_jobs")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_jobs_asked_about_the_subject_are_its_jobs_not_an_exploration(chat):
+    chat.say("le titre cross-média", "ask_description", [{"entity": "certification", "value": "cross-média"}])
+    said = chat.say("et ça mène à quels métiers, tu me proposes quoi ?", "ask_jobs")
+    assert chat.slots.get(EXPLORATION) is None and "centres d'intérêt" not in said

@@ -316,7 +316,7 @@ def _press(bot, chat: int, reply: dict, title: str, n: int) -> dict:
 
 
 def test_telegram_exploration_by_buttons(bot):
-    """/explorer, an interest, « C'est tout », a length of studies: jobs to open, each a button."""
+    """/explorer, an interest, « C'est tout », a sector, a length of studies: jobs to open, each a button."""
     chat = 917_351_018
     [start] = ask(bot, chat, message(chat, "/explorer"))
     assert "centres d'intérêt" in shown(start)
@@ -324,12 +324,16 @@ def test_telegram_exploration_by_buttons(bot):
     assert len(titles) <= 11 and "Recommencer" in titles
     noted = _press(bot, chat, start, titles[0], 1)
     assert "Noté" in shown(noted)
-    level = _press(bot, chat, noted, "C'est tout", 2)
+    sectors = _press(bot, chat, noted, "C'est tout", 2)
+    assert "secteur d'activité" in shown(sectors)
+    sector = sectors["reply_markup"]["inline_keyboard"][0][0]["text"]
+    level = _press(bot, chat, sectors, sector, 3)
     assert "Combien de temps" in shown(level)
-    jobs = _press(bot, chat, level, "peu importe", 3)
+    jobs = _press(bot, chat, level, "peu importe", 4)
     assert "Des métiers pour toi" in shown(jobs) and "Source : Onisep" in shown(jobs)
+    assert "secteur : " + sector.rsplit(" (", 1)[0] in shown(jobs)
     first_job = jobs["reply_markup"]["inline_keyboard"][0][0]["text"]
-    opened = _press(bot, chat, jobs, first_job, 4)
+    opened = _press(bot, chat, jobs, first_job, 5)
     assert first_job.lower() in shown(opened).lower()
 
 

@@ -175,7 +175,8 @@ def press_choice(page: Page, name: str) -> None:
 
 
 def test_webchat_exploration_by_buttons(page, demo):
-    """« je ne sais pas quoi faire » → an interest → « C'est tout » → « peu importe » → jobs, one opened."""
+    """« je ne sais pas quoi faire » → an interest → « C'est tout » → a sector → « peu importe » → jobs, one
+    opened."""
     page.goto(demo)
     open_widget(page)
     ask(page, "je ne sais pas quoi faire plus tard")
@@ -184,9 +185,13 @@ def test_webchat_exploration_by_buttons(page, demo):
     press_choice(page, interest)
     expect(last_bot(page)).to_contain_text("Noté : " + interest[:1].lower() + interest[1:])
     press_choice(page, "C'est tout")
+    expect(last_bot(page)).to_contain_text("secteur d'activité")
+    sector = page.get_by_role("group", name="Choix proposés").last.get_by_role("button").first.inner_text()
+    press_choice(page, sector)
     expect(last_bot(page)).to_contain_text("Combien de temps")
     press_choice(page, "peu importe")
     expect(last_bot(page)).to_contain_text("Des métiers pour toi")
+    expect(last_bot(page)).to_contain_text("secteur : " + sector.rsplit(" (", 1)[0])
     expect(last_bot(page).locator(".source")).to_contain_text("Onisep")
     jobs = page.get_by_role("group", name="Choix proposés").last.get_by_role("button")
     first = jobs.first.inner_text()
