@@ -32,9 +32,6 @@ RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous sub
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
                        r"m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|c[oô]te [aà] c[oô]te|"
                        r"les deux|\bles\b.*\bcompare")
-# words that make a message naming two records a comparison whatever else it asks (« X ou Y, quelle différence
-# dans les études ? »)
-COMPARING_ONLY = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|pareil|m[eê]me chose|distingu|c[oô]te [aà] c[oô]te")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -50,12 +47,13 @@ def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
     return said is not None and (said.mention.status == FOUND or not found_only)
 
 
-def compares(tracker: Tracker, words: re.Pattern = COMPARING) -> bool:
-    """Whether the latest message names two records or more and reads as a comparison (has one of the `words`),
-    whatever the NLU made of it (« c'est la même chose traffic manager et media planner ? »)."""
+def compares(tracker: Tracker, one_kind: bool = False) -> bool:
+    """Whether the latest message names two records or more (with `one_kind`, of one record type) and reads as a
+    comparison, whatever the NLU made of it (« c'est la même chose traffic manager et media planner ? »)."""
     message = tracker.latest_message or {}
-    named = [e for e in message.get("entities") or [] if type_of_entity(e)]
-    return len(named) >= 2 and bool(words.search((message.get("text") or "").lower()))
+    kinds = [type_of_entity(e) for e in message.get("entities") or [] if type_of_entity(e)]
+    return (len(kinds) >= 2 and (not one_kind or len(set(kinds)) == 1)
+            and bool(COMPARING.search((message.get("text") or "").lower())))
 
 
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:
@@ -86,7 +84,7 @@ class ActionAnswer(Action):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
         if intent == COMPARE and not COMPARING.search(((tracker.latest_message or {}).get("text") or "").lower()):
             intent = self._next_question(tracker, intent)  # « et c'est où ? » is no comparison: its « ou » is « où »
-        elif is_question(intent) and intent != COMPARE and compares(tracker, COMPARING_ONLY):
+        elif is_question(intent) and intent != COMPARE and compares(tracker, one_kind=True):
             intent = COMPARE  # « vétérinaire ou auxiliaire vétérinaire, quelle différence dans les études ? »
         if not is_question(intent) and not tracker.get_slot("pending_options"):
             intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »

@@ -36,6 +36,8 @@ LEVEL_WORDS = ((re.compile(r"\b(court|courte|courtes|cap|bac ?\+ ?2|bts|vite)\b"
                (re.compile(r"\b(bac ?\+ ?[45]|master|longues?|ecole d ingenieur|5 ans)\b"), "bac5"),
                (re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance)\b"), "any"))
 DONE_WORDS = re.compile(r"\b(c est tout|c est bon|suffit|resultats?|termine|fini|voir les metiers|ok)\b")
+STOP_WORDS = re.compile(r"^\W*(recommencer|on recommence|recommence|stop|stoppe|arrete|on arrete|arreter|annule|annuler|"
+                        r"quitter|laisse tomber|on laisse tomber)\W*$")
 ANY_SECTOR = re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance|aucun|non|tous|pas de "
                         r"secteur|passer|suite)\b")
 SECTOR_SIMILARITY = 85  # a word of the message this close to a word of a sector's name names it (typos)
@@ -251,6 +253,11 @@ def _interest_names(kb: KnowledgeBase) -> Linker:
 def level_said(text: str) -> Optional[str]:
     folded = fold(text).replace("'", " ")
     return next((key for words, key in LEVEL_WORDS if words.search(folded)), None)
+
+
+def stop_said(text: str) -> bool:
+    """« recommencer », « /recommencer », « stop », « on arrête » typed alone: leave the exploration."""
+    return bool(STOP_WORDS.search(fold(text).replace("'", " ")))
 
 
 def done_said(text: str) -> bool:

@@ -16,7 +16,7 @@ from knowledge.normalize import fold
 
 from .compose import Answer
 from .explore import (MOST, PREFIX, Exploration, after_interests, ask_interests, ask_level, ask_sector, button,
-                      done_said, interests_said, level_said, results, sector_pressed, sector_said)
+                      done_said, interests_said, level_said, results, sector_pressed, sector_said, stop_said)
 from .record_types import CHOICE_ENTITY, type_of_entity
 from .routing import DESCRIBE
 from .turn import Reply, Turn
@@ -68,6 +68,8 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     action = _action(turn)
     if action:
         return _pressed(kb, turn, state or Exploration(), action)
+    if state is not None and stop_said(turn.text):
+        return _pressed(kb, turn, state, "stop")
     if state is not None and state.step != "results" and not turn.pending:
         moved = _said(kb, turn, state)
         if moved is not None:
@@ -163,6 +165,8 @@ def goes_on(kb: KnowledgeBase, tracker: Tracker) -> bool:
     state = exploring(tracker)
     message = tracker.latest_message or {}
     text = message.get("text") or ""
+    if state is not None and stop_said(text):
+        return True
     if tracker.get_slot("pending_options"):
         return False
     if state is None or state.step == "results":

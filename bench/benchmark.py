@@ -68,10 +68,12 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import yaml
 
+from bench.exploration import MAX_EXPLORATION_P50_RATIO, exploration_scripts, paired_turns
 from bench.loadtest import SCRIPTS as LOAD_SCRIPTS
 from bench.loadtest import check_loopback, percentile
 from bench.procfs import cmdline, cpu_seconds, descendants, memory_kb, process_role
 from bot.server.stack import free_port
+from knowledge.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -897,6 +899,12 @@ def compute_targets(document: dict) -> list[dict[str, Any]]:
         _target("entraînement complet (s)", training, MAX_TRAINING_S, True, "s",
                 f"référence : {_get(document, 'training', 'baseline_s')} s"),
     ]
+    exploration = _get(document, "profile", "exploration")
+    if exploration:
+        targets.append(_target(
+            "p50 tour d'exploration / p50 question (même pile, en alternance, 1 conversation)",
+            exploration.get("p50_ratio"), MAX_EXPLORATION_P50_RATIO, True, "ratio",
+            f"{_get(exploration, 'exploration', 'p50_ms')} ms contre {_get(exploration, 'questions', 'p50_ms')} ms"))
     if _get(document, "settings", "documents_comparison"):
         targets += documents_targets(document)
     return targets
@@ -1256,6 +1264,11 @@ def run_bench(args: argparse.Namespace, stack_env: dict[str, str], say: Callable
         if args.profile:
             say("[assistant] profil d'un message…")
             document["profile"] = {"turns": profile_turns(ours, scripts)}
+            say("[assistant] tours d'exploration et questions, en alternance…")
+            with contextlib.closing(KnowledgeBase(national_store(stack_env))) as kb:
+                explorations = exploration_scripts(kb)
+            document["profile"]["exploration"] = paired_turns(
+                lambda sender, text: post_json(ours.url, {"sender": sender, "message": text}), explorations, scripts)
     if args.profile:
         say("Profil du démarrage à froid de Rasa…")
         try:

@@ -92,10 +92,18 @@ def test_a_where_question_taken_for_a_comparison_is_answered_as_asked(domain):
     assert "rue chabrol" in messages[0]["text"]
 
 
-def test_two_names_and_a_comparing_word_compare_whatever_fact_the_nlu_heard(chat):
-    said = chat.say("traffic manager ou média planneur, quelle différence dans les études ?", "ask_studies",
+@pytest.mark.parametrize("text", ["traffic manager ou média planneur, quelle différence dans les études ?",
+                                  "pour la pub, vaut mieux faire traffic manager ou média planneur ?"])
+def test_two_names_of_one_kind_and_a_comparing_word_compare_whatever_fact_the_nlu_heard(chat, text):
+    said = chat.say(text, "ask_studies",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
     assert "Côte à côte" in said and "bac + 2" in said and "bac + 5" in said
+
+
+def test_two_names_of_different_kinds_get_the_fact_asked(chat):
+    said = chat.say("le titre 360 ou le métier de traffic manager, il faut quel niveau ?", "ask_level",
+                    [{"entity": "certification", "value": "titre 360"}, {"entity": "job", "value": "traffic manager"}])
+    assert "Côte à côte" not in said
 
 
 def test_two_names_without_a_comparing_word_get_the_fact_asked(chat):

@@ -215,3 +215,15 @@ def test_jobs_asked_about_the_subject_are_its_jobs_not_an_exploration(chat):
     chat.say("le titre cross-média", "ask_description", [{"entity": "certification", "value": "cross-média"}])
     said = chat.say("et ça mène à quels métiers, tu me proposes quoi ?", "ask_jobs")
     assert chat.slots.get(EXPLORATION) is None and "centres d'intérêt" not in said
+
+
+@pytest.mark.parametrize("typed, intent", [("recommencer", "nlu_fallback"), ("/recommencer", "help"),
+                                           ("on arrête", "deny")])
+def test_recommencer_typed_leaves_the_exploration_at_any_step(chat, typed, intent):
+    from actions.actions import ActionFallback, ActionSmallTalk
+    chat.say("je ne sais pas quoi faire", "explore")
+    press(chat, f"interest:{NATURE}")
+    press(chat, "done")
+    action = {"nlu_fallback": ActionFallback(), "help": ActionSmallTalk()}.get(intent)
+    said = chat.say(typed, intent, action=action)
+    assert "on arrête" in said and chat.slots.get(EXPLORATION) is None
