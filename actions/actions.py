@@ -28,10 +28,14 @@ log = logging.getLogger(__name__)
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
+WEAK_EXPLORE = 0.6  # below this, « explore » said while a subject is under way is taken for a follow-up about it
+# a message correcting the previous turn (then no exploration: the question behind it, about the subject)
+CORRECTING = re.compile(r"mal exprim|je voulais (dire|savoir|parler)|c est .* que je voulais|je parlais|je pensais|"
+                        r"^non\b|pas ce que je (voulais|demandais)|je me suis trompe")
 # words that make a message a comparison (the « ou » of « X ou Y ? », never the « où » of « c'est où ? »)
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
-                       r"m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|c[oô]te [aà] c[oô]te|"
-                       r"les deux|\bles\b.*\bcompare")
+                       r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
+                       r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -54,6 +58,14 @@ def compares(tracker: Tracker, one_kind: bool = False) -> bool:
     kinds = [type_of_entity(e) for e in message.get("entities") or [] if type_of_entity(e)]
     return (len(kinds) >= 2 and (not one_kind or len(set(kinds)) == 1)
             and bool(COMPARING.search((message.get("text") or "").lower())))
+
+
+def one_record_named(tracker: Tracker) -> bool:
+    """Whether the names in the latest message can all be one record: a long name cut in parts (« DEJEPS animation
+    socio-éducative ou culturelle mention …, territoires et réseaux »), not two records to compare."""
+    named = [set(e.get("record_ids") or []) for e in (tracker.latest_message or {}).get("entities") or []
+             if type_of_entity(e)]
+    return len(named) >= 2 and bool(set.intersection(*named))
 
 
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:
@@ -82,10 +94,14 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
-        if intent == COMPARE and not COMPARING.search(((tracker.latest_message or {}).get("text") or "").lower()):
+        text = (tracker.latest_message or {}).get("text") or ""
+        if intent == COMPARE and (not COMPARING.search(text.lower()) or one_record_named(tracker)):
             intent = self._next_question(tracker, intent)  # « et c'est où ? » is no comparison: its « ou » is « où »
         elif is_question(intent) and intent != COMPARE and compares(tracker, one_kind=True):
             intent = COMPARE  # « vétérinaire ou auxiliaire vétérinaire, quelle différence dans les études ? »
+        elif intent == EXPLORE and tracker.get_slot("subject") and (self._confidence(tracker) < WEAK_EXPLORE
+                                                                    or CORRECTING.search(fold(text))):
+            intent = self._next_question(tracker, intent)  # « je me suis mal exprimée : c'est les formations »
         if not is_question(intent) and not tracker.get_slot("pending_options"):
             intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »
         return self.answer(dispatcher, tracker, intent)
@@ -113,6 +129,10 @@ class ActionAnswer(Action):
             events += each.events
         return events
 
+
+    @staticmethod
+    def _confidence(tracker: Tracker) -> float:
+        return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
 
     @staticmethod
     def _next_question(tracker: Tracker, intent: str) -> str:
@@ -149,7 +169,8 @@ class ActionFallback(Action):
 
     @staticmethod
     def _rescue(tracker: Tracker) -> Optional[str]:
-        """A question intent close behind the fallback, when the message names a record (or an unknown one).
+        """A question intent close behind the fallback, when the message names a record (or an unknown one); an
+        exploration close behind it, when the message names none.
 
         « que fait une infirmière ? » may fall under the NLU threshold; its runner-up intent and the
         named job are enough to answer it (here: honestly, that the job is not in the base)."""
@@ -157,9 +178,12 @@ class ActionFallback(Action):
         offered = bool(tracker.get_slot("pending_options"))  # a choice only when options wait for one
         ranking = [r for r in message.get("intent_ranking") or []
                    if r.get("name") != "nlu_fallback" and (offered or r.get("name") != "choose_option")]
+        named = any(type_of_entity(e) for e in message.get("entities") or [])
+        if (ranking and ranking[0].get("name") == EXPLORE and not named
+                and float(ranking[0].get("confidence") or 0) >= RESCUE_CONFIDENCE):
+            return EXPLORE  # « comment savoir quel métier faire ? », the NLU torn between exploring and another
         if not ranking or not is_question(ranking[0].get("name") or ""):
             return None
-        named = any(type_of_entity(e) for e in message.get("entities") or [])
         if float(ranking[0].get("confidence") or 0) < (RESCUE_WITH_ENTITY if named else RESCUE_CONFIDENCE):
             return None
         intent = ranking[0]["name"]

@@ -12,6 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from knowledge.kb import KnowledgeBase
+from knowledge.mentions import find_mentions
+from knowledge.model import CentreInteret
 from knowledge.normalize import fold
 
 from .compose import Answer
@@ -27,12 +29,14 @@ RESUME = button("Reprendre l'exploration", "resume")
 # a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
 ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|comment|combien|pourquoi|c est quoi|qu est ce)\b")
 # help asked with orientation itself, not with the assistant (« aide moi, je sais pas quoi faire comme métier »)
-ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|avenir|plus tard|quoi faire|ma voie|"
-                         r"filieres?|jobs?|taf|boulot|apres le bac)\b")
+ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
+                         r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
+                         r"seconde|bac|brevet)\b")
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
 SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugger\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
                      r"quoi faire|je pourrais faire|je peux faire)\b")
 HELP = "help"
+INTEREST = CentreInteret.TYPE
 JOBS = "ask_jobs"
 SHORT = 4  # words of an answer in words to the exploration's question (« bac+3 », « la santé », « peu importe »)
 
@@ -50,10 +54,13 @@ def _action(turn: Turn) -> str:
 def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
     """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
     et les réseaux sociaux », « les animaux »): they start an exploration."""
-    if ASKING.search(fold(text).replace("'", " ")) or any(
-            type_of_entity(e) not in (None, "interet") and e.get("status", "found") == "found" for e in entities):
+    if ASKING.search(fold(text).replace("'", " ")) or any(type_of_entity(e) not in (None, INTEREST)
+                                                          for e in entities):
         return []
-    return interests_said(kb, text)
+    said = interests_said(kb, text)
+    if said and any(found.type != INTEREST for found in find_mentions(kb.linker, text)):
+        return []  # « directrice artistique » is a job, not « je rêve d'un métier artistique »
+    return said
 
 
 def _jobs_for_nothing(kb: KnowledgeBase, turn: Turn) -> bool:

@@ -101,6 +101,19 @@ def _extracted(kb: KnowledgeBase, entity: dict, types: list[str]) -> Optional[Me
                    score=score)
 
 
+def _parts_of_one_name(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str]) -> Optional[Mention]:
+    """The record a long name cut into several extracted parts names (« BTS cybersécurité, informatique et réseaux,
+    électronique option B électronique et réseaux »: parts that all can name option A or B): the words from the
+    first part to the last, linked as one name. None when the parts name no record in common, or that span does not
+    name one record."""
+    parts = [e for e in entities if type_of_entity(e) and e.get(RECORD_IDS) and "start" in e and "end" in e]
+    if len(parts) < 2 or not set.intersection(*(set(e[RECORD_IDS]) for e in parts)):
+        return None
+    span = message[min(e["start"] for e in parts):max(e["end"] for e in parts)]
+    result = _link(lambda wanted: kb.linker.link(span, wanted), types)
+    return _from_link(result, span) if result.status == FOUND else None
+
+
 def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],
                  residual_unknown: bool = False) -> Mention:
     """The record the message names: extracted entities first, then (unless the knowledge base's extractor found
@@ -112,6 +125,9 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
     → « infirmière ») count as a mention the base does not know."""
     linker = kb.linker
     best: Optional[Mention] = None
+    whole = _parts_of_one_name(kb, message, entities, types)
+    if whole is not None:
+        return whole
     named = [t for t in map(type_of_entity, entities) if t]
     if named and named[0] in types:  # what the NLU says was named is the question's main type
         types = [named[0]] + [t for t in types if t != named[0]]

@@ -39,7 +39,8 @@ def turn(fixture: str = "new_conversation", text: str = "", intent: str = "", en
     message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or [],
                "message_id": "test", "metadata": {}}
     if ranking is not None:
-        message["intent"] = {"name": intent}
+        message["intent"] = {"name": intent,
+                             "confidence": next((r.get("confidence", 0.0) for r in ranking if r["name"] == intent), 0.0)}
         message["intent_ranking"] = ranking
     stamp = state["latest_event_time"] + 10
     state["events"].append({"event": "user", "timestamp": stamp, "metadata": {}, "text": text,

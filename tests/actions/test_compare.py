@@ -110,3 +110,35 @@ def test_two_names_without_a_comparing_word_get_the_fact_asked(chat):
     said = chat.say("traffic manager et média planneur, c'est quelles études ?", "ask_studies",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
     assert "Côte à côte" not in said
+
+
+def test_a_long_name_cut_in_parts_is_no_comparison(domain):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    text = ("combien de temps dure le DEJEPS animation socio-éducative ou culturelle mention développement de "
+            "projets, territoires et réseaux ?")
+    entities = [{"entity": "formation", "value": "DEJEPS animation socio-éducative ou culturelle mention "
+                 "développement de projets", "record_ids": ["FOR.6417"], "status": "found"},
+                {"entity": "formation", "value": "territoires et réseaux", "record_ids": ["FOR.6417"],
+                 "status": "found"}]
+    ranking = [{"name": "ask_comparison", "confidence": 0.73}, {"name": "ask_level", "confidence": 0.2}]
+    messages, _ = run(ActionAnswer(), turn(text=text, intent="ask_comparison", entities=entities, ranking=ranking),
+                      domain)
+    said = "\n".join(m.get("text") or "" for m in messages)
+    assert "Côte à côte" not in said and "2 ans" in said
+
+
+def test_a_long_name_cut_in_parts_is_linked_whole(domain):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    text = ("quel est le niveau du BTS cybersécurité, informatique et réseaux, électronique option B électronique "
+            "et réseaux ?")
+    parts = [("BTS cybersécurité", ["FOR.8472", "FOR.8473"]), ("informatique et réseaux", ["FOR.4049", "FOR.8472"]),
+             ("électronique et réseaux", ["FOR.8472", "FOR.8473", "MET.573"])]
+    starts = [text.index(parts[0][0]), text.index(parts[1][0]), text.rindex(parts[2][0])]
+    entities = [{"entity": "formation", "value": value, "start": start, "end": start + len(value),
+                 "record_ids": ids, "status": "ambiguous"} for (value, ids), start in zip(parts, starts)]
+    ranking = [{"name": "ask_comparison", "confidence": 0.78}, {"name": "ask_level", "confidence": 0.16}]
+    messages, slots = run(ActionAnswer(), turn(text=text, intent="ask_comparison", entities=entities, ranking=ranking),
+                          domain)
+    assert slots["subject"] == "FOR.8473" and "bac + 2" in messages[0]["text"]

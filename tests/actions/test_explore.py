@@ -227,3 +227,34 @@ def test_recommencer_typed_leaves_the_exploration_at_any_step(chat, typed, inten
     action = {"nlu_fallback": ActionFallback(), "help": ActionSmallTalk()}.get(intent)
     said = chat.say(typed, intent, action=action)
     assert "on arrête" in said and chat.slots.get(EXPLORATION) is None
+
+
+def test_a_name_holding_an_interests_word_is_that_record_not_a_taste(chat):
+    said = chat.say("directrice artistique", "choose_option",
+                    [{"entity": "job", "value": "directrice artistique", "status": "ambiguous"}])
+    assert chat.slots.get(EXPLORATION) is None and "Noté" not in said
+
+
+@pytest.mark.parametrize("sure", [0.56, 0.8])  # a weak exploration, or one that says it corrects
+def test_an_exploration_correcting_the_subjects_question_is_a_follow_up_about_it(domain, sure):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "explore", "confidence": sure}, {"name": "ask_studies", "confidence": 0.17}]
+    tracker = turn(text="je me suis mal exprimée : c'est les formations que je voulais", intent="explore",
+                   ranking=ranking, slots={"subject": "MET.650", "metier_id": "MET.650"})
+    messages, slots = run(ActionAnswer(), tracker, domain)
+    assert "master" in messages[0]["text"] and slots.get(EXPLORATION) is None
+
+
+def test_an_exploration_close_behind_the_fallback_starts_unless_a_record_is_named(domain):
+    from actions.actions import ActionFallback
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "explore", "confidence": 0.42},
+               {"name": "ask_studies", "confidence": 0.38}]
+    messages, slots = run(ActionFallback(), turn(text="comment savoir quel métier faire ?", intent="nlu_fallback",
+                                                 ranking=ranking), domain)
+    assert "centres d'intérêt" in messages[0]["text"] and slots.get(EXPLORATION)
+    named = [{"entity": "job", "value": "plombier", "status": "found"}]
+    messages, slots = run(ActionFallback(), turn(text="comment devenir plombier quel métier", intent="nlu_fallback",
+                                                 entities=named, ranking=ranking), domain)
+    assert not slots.get(EXPLORATION)

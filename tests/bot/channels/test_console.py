@@ -49,6 +49,14 @@ def test_console_answers_and_explains_a_cleaned_question(shared_stack):
     assert "Source :" in data["messages"][0]["text"]
 
 
+def test_console_says_the_question_answered_when_it_is_not_the_nlus(shared_stack):
+    """Tastes stated start an exploration whatever the NLU's intent: `question` says what the answer answers."""
+    status, data = ask(shared_stack, as_json(sender="console-question-1", message="j'aime écrire et les animaux"))
+    assert status == 200 and data["question"] == "explore" and "Noté" in data["messages"][0]["text"]
+    status, data = ask(shared_stack, as_json(sender="console-question-2", message="que fait un chef de pub ?"))
+    assert data["question"] == data["intent"] == "ask_description"
+
+
 def test_console_gives_its_own_sender_when_none_is_sent(shared_stack):
     status, data = ask(shared_stack, as_json(message="bonjour"))
     assert status == 200 and data["sender"].startswith("console-") and data["messages"]
