@@ -266,3 +266,14 @@ def words_around(message: str, found: Found, size: int = 2) -> tuple[list[str], 
     before = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[: found.start])][-size:]
     after = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[found.end :])][:size]
     return before, after
+
+
+def masked(linker: Linker, message: str) -> str:
+    """The message with each name it holds replaced by a word for its record type (« quel est le niveau du BTS
+    cybersécurité, informatique et réseaux ? » → « quel est le niveau du xformation ? »): what a question asks,
+    whatever the words of the names (an intent classifier's text)."""
+    out, end = [], 0
+    for found in find_mentions(linker, message):
+        out += [message[end:found.start], f"x{found.type}"]
+        end = found.end
+    return "".join(out) + message[end:]

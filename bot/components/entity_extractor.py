@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,6 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.knowledge_code import knowledge_code_digest
 from knowledge.kb import CurrentStore, KnowledgeBase, StoreMissing
 from knowledge.linker import UNKNOWN
 from knowledge.mentions import GENDER, RECORD_IDS, SCORE, STATUS, TOTAL, Found, find_mentions, words_around
@@ -86,14 +86,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
         """The code that finds names (Rasa's training cache knows only the config and the data): a change to it
         trains the filter again."""
-        import hashlib
-
-        from knowledge import linker, mentions, names, normalize
-
-        digest = hashlib.sha256(Path(__file__).read_bytes())
-        for module in (linker, mentions, names, normalize):
-            digest.update(Path(module.__file__).read_bytes())
-        return digest.hexdigest()
+        return knowledge_code_digest(__file__)
 
     # -- the knowledge base ---------------------------------------------------------------------------------
     def knowledge_base(self) -> Optional[KnowledgeBase]:

@@ -12,6 +12,14 @@ Confidences are the SVM scores calibrated by a sigmoid per intent fitted on inte
 threshold keeps its meaning. Once fitted, the model is kept as what predicting needs (`Linear`: the two
 vocabularies and their idf, the SVM's weights, the sigmoids), saved as numbers (a .npz read without pickle) and
 JSON: nothing executable is loaded, and loading takes milliseconds (skops took ~3 s of every cold start).
+
+With `mask_names`, the n-grams are read from the text followed by the same text with each name of the knowledge base
+replaced by a word for its record type (knowledge.mentions.masked), in training and in use alike: « quel est le
+niveau du BTS cybersécurité, informatique et réseaux ? » is also read as « quel est le niveau du xformation ? », so
+what is asked weighs beside the words of a long name (« et », « réseaux »), and names never seen in training read
+like those seen. Measured (README): the national held-out set's intents 0.972 → 0.994, the NLU held-out set
+unchanged; the masked text alone lost words that are topics as well as names (« com interne »). The sentence
+vector stays that of the text.
 """
 
 from __future__ import annotations
@@ -30,6 +38,10 @@ from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.knowledge_code import knowledge_code_digest
+from knowledge.kb import CurrentStore, StoreMissing
+from knowledge.mentions import masked
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +149,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"C": 1.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5], "dense_weight": 0.5,
-                "calibration_folds": 5, "ranking_length": 10, "random_seed": 42}
+                "calibration_folds": 5, "ranking_length": 10, "random_seed": 42, "mask_names": False}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> Optional[str]:
+        """With `mask_names`, the code that finds names: a change to it trains the classifier again."""
+        return knowledge_code_digest(__file__) if config.get("mask_names") else None
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -150,6 +167,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.model = model
         self.labels: list[str] = (meta or {}).get("labels", [])
         self.dense_size: int = (meta or {}).get("dense_size", 0)  # 0: text n-grams only
+        self._store = CurrentStore() if self.config["mask_names"] else None
+        self._missing = False  # the missing store has been reported
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -167,7 +186,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
             index = {label: i for i, label in enumerate(self.labels)}
             features, classifier = build_models(self.config)
-            ngrams = features.fit_transform([m.get(TEXT) for m in examples])
+            ngrams = features.fit_transform(self._texts(examples))
             self.dense_size = dense_size(examples) if self.config["dense_weight"] > 0 else 0
             matrix = scipy.sparse.hstack([ngrams, self._dense(examples)]).tocsr() if self.dense_size else ngrams
             classifier.fit(matrix, np.array([index[m.get(INTENT)] for m in examples]))
@@ -175,6 +194,22 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             self.model = Linear.of(features, classifier, settings)
         self.persist()
         return self._resource
+
+    def _texts(self, messages: list[Message]) -> list[str]:
+        """The texts the n-grams are read from: with `mask_names`, each followed by itself with its names replaced
+        by their record type's word (the texts as they are while the base is missing, with a warning once)."""
+        texts = [m.get(TEXT) or "" for m in messages]
+        if self._store is None:
+            return texts
+        try:
+            linker = self._store.get().linker
+        except StoreMissing as error:
+            if not self._missing:
+                log.warning("Base de connaissances absente (%s) : intentions lues sans masquer les noms.", error)
+                self._missing = True
+            return texts
+        self._missing = False
+        return [f"{text} {masked(linker, text)}" for text in texts]
 
     def _dense(self, messages: list[Message]):
         import scipy.sparse
@@ -185,7 +220,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Feature rows: TF-IDF n-grams of the text, then the weighted sentence vector (if trained with one)."""
         import scipy.sparse
 
-        ngrams = self.model.ngrams([m.get(TEXT) or "" for m in messages])
+        ngrams = self.model.ngrams(self._texts(messages))
         if not self.dense_size:
             return ngrams
         return scipy.sparse.hstack([ngrams, self._dense(messages)]).tocsr()

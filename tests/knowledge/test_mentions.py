@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.linker import AMBIGUOUS, FOUND, UNKNOWN
-from knowledge.mentions import find_mentions, words_around
+from knowledge.mentions import find_mentions, masked, words_around
 
 pytestmark = pytest.mark.unit
 
@@ -81,3 +81,14 @@ def test_words_around_a_name(kb):
     (found,) = find_mentions(kb.linker, message)
     assert found.text == "directeur artistique"
     assert words_around(message, found) == (["pour", "un"], ["debutant"])
+
+
+def test_masked_replaces_each_name_by_its_record_type_and_keeps_the_rest(kb):
+    text = ("quel est le niveau du BTS cybersécurité, informatique et réseaux, électronique option B électronique "
+            "et réseaux ?")
+    said = masked(kb.linker, text)
+    assert said.startswith("quel est le niveau du xformation") and said.endswith(" ?")
+    assert "cybersécurité" not in said and "réseaux" not in said
+    assert masked(kb.linker, "différence entre plombier et le titre 360 ?") == ("différence entre xmetier et le "
+                                                                                "xcertification ?")
+    assert masked(kb.linker, "je ne sais pas quoi faire") == "je ne sais pas quoi faire"

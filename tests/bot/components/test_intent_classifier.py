@@ -107,6 +107,21 @@ def test_the_sentence_vector_counts_but_text_alone_still_works(storage, trained,
     assert with_vector["confidence"] != without["confidence"]
 
 
+def test_with_names_masked_a_long_unseen_name_weighs_less_than_what_is_asked(storage, featuriser, classify,
+                                                                               kb_path, monkeypatch):
+    """mask_names (config.yml): the n-grams also read the text with the base's names replaced by their type."""
+    monkeypatch.setenv("ORIENTATION_KB", str(kb_path))
+    assert LinearIntentClassifier.fingerprint_addon({}) is None
+    assert LinearIntentClassifier.fingerprint_addon({"mask_names": True})
+    component = LinearIntentClassifier.create({"mask_names": True}, storage, Resource("masked"), CONTEXT)
+    component.train(featuriser.training_data(nlu_data(ROOT / "nlu")))
+    assert {"xformation", "xmetier", "xcertification"} <= set(component.model.vocabularies["word"])
+    texts = ["quel est le niveau du BTS cybersécurité, informatique et réseaux, électronique option B électronique "
+             "et réseaux ?", "combien de temps dure le DEJEPS animation socio-éducative ou culturelle mention "
+             "développement de projets, territoires et réseaux ?"]
+    assert [m.get(INTENT)["name"] for m in classify(component, texts)] == ["ask_level", "ask_level"]
+
+
 def test_untrained_component_leaves_messages_unchanged(tmp_path, classify):
     component = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("missing"), CONTEXT)
     message = classify(component, ["bonjour"])[0]
