@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from knowledge.model import CentreInteret
 from knowledge.normalize import fold
 
 from .compose import Answer
@@ -25,6 +26,7 @@ from .turn import (COMPARE, Reply, answer_without_record, go_on, pick_record, ro
 
 log = logging.getLogger(__name__)
 
+INTEREST = CentreInteret.TYPE  # not a record to compare (« X ou Y pour travailler avec des enfants ? »)
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
@@ -35,7 +37,7 @@ CORRECTING = re.compile(r"mal exprim|je voulais (dire|savoir|parler)|c est .* qu
 # words that make a message a comparison (the « ou » of « X ou Y ? », never the « où » of « c'est où ? »)
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
-                       r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare")
+                       r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -51,21 +53,29 @@ def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
     return said is not None and (said.mention.status == FOUND or not found_only)
 
 
-def compares(tracker: Tracker, one_kind: bool = False) -> bool:
-    """Whether the latest message names two records or more (with `one_kind`, of one record type) and reads as a
-    comparison, whatever the NLU made of it (« c'est la même chose traffic manager et media planner ? »)."""
+def named_records(tracker: Tracker) -> list[tuple[str, set[str]]]:
+    """The record type and the records of each name the NLU found in the latest message (its filter drops the words
+    that are no names there: « salarié » in « on est à son compte ou salarié ? »)."""
     message = tracker.latest_message or {}
-    kinds = [type_of_entity(e) for e in message.get("entities") or [] if type_of_entity(e)]
-    return (len(kinds) >= 2 and (not one_kind or len(set(kinds)) == 1)
-            and bool(COMPARING.search((message.get("text") or "").lower())))
+    return [(kind, set(e.get("record_ids") or [])) for e in message.get("entities") or []
+            for kind in [type_of_entity(e)] if kind and kind != INTEREST]
 
 
 def one_record_named(tracker: Tracker) -> bool:
     """Whether the names in the latest message can all be one record: a long name cut in parts (« DEJEPS animation
     socio-éducative ou culturelle mention …, territoires et réseaux »), not two records to compare."""
-    named = [set(e.get("record_ids") or []) for e in (tracker.latest_message or {}).get("entities") or []
-             if type_of_entity(e)]
-    return len(named) >= 2 and bool(set.intersection(*named))
+    named = named_records(tracker)
+    return len(named) >= 2 and bool(set.intersection(*(ids for _, ids in named)))
+
+
+def compares(tracker: Tracker, one_kind: bool = False) -> bool:
+    """Whether the latest message names two records or more (with `one_kind`, of one record type) and reads as a
+    comparison, whatever the NLU made of it (« c'est la même chose traffic manager et media planner ? »)."""
+    if not COMPARING.search(((tracker.latest_message or {}).get("text") or "").lower()):
+        return False
+    named = named_records(tracker)
+    return (len(named) >= 2 and (not one_kind or len({kind for kind, _ in named}) == 1)
+            and not set.intersection(*(ids for _, ids in named)))
 
 
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:

@@ -35,6 +35,7 @@ ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
 SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugger\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
                      r"quoi faire|je pourrais faire|je peux faire)\b")
+WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
 HELP = "help"
 INTEREST = CentreInteret.TYPE
 JOBS = "ask_jobs"
@@ -64,9 +65,21 @@ def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
 
 
 def _jobs_for_nothing(kb: KnowledgeBase, turn: Turn) -> bool:
-    """« Tu peux me donner des idées de métiers ? »: job ideas asked for, with no record named nor talked about."""
-    return (turn.intent == JOBS and not turn.subject and bool(SUGGEST.search(fold(turn.text).replace("'", " ")))
-            and not any(type_of_entity(e) for e in turn.entities) and not interests_said(kb, turn.text))
+    """« Tu peux me donner des idées de métiers ? », « des idées de boulots où on voyage ? »: job ideas asked for,
+    whatever question the NLU heard, with no record named nor talked about."""
+    said = fold(turn.text).replace("'", " ")
+    return (not turn.subject and bool(SUGGEST.search(said)) and (turn.intent == JOBS or bool(WORK.search(said)))
+            and not any(type_of_entity(e) for e in turn.entities) and not interests_said(kb, turn.text)
+            and not any(found.type != INTEREST for found in find_mentions(kb.linker, turn.text)))
+
+
+def _jobs_for_interests(kb: KnowledgeBase, turn: Turn) -> list[str]:
+    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? »: the interests, when
+    jobs are asked for two or more of them and nothing else is named (one alone gets its list of jobs)."""
+    if turn.intent != JOBS or any(type_of_entity(e) not in (None, INTEREST) for e in turn.entities):
+        return []
+    said = interests_said(kb, turn.text)
+    return said if len(said) >= 2 and not any(f.type != INTEREST for f in find_mentions(kb.linker, turn.text)) else []
 
 
 def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
@@ -81,8 +94,11 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         moved = _said(kb, turn, state)
         if moved is not None:
             return moved
-    if turn.intent == EXPLORE or (not turn.pending and (state is None or state.step == "results")
-                                  and (tastes(kb, turn.text, turn.entities) or _jobs_for_nothing(kb, turn))):
+    fresh = not turn.pending and (state is None or state.step == "results")
+    several = _jobs_for_interests(kb, turn) if fresh else []
+    if several:  # jobs asked for: the exploration's results for those interests, at once
+        return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
+    if turn.intent == EXPLORE or (fresh and (tastes(kb, turn.text, turn.entities) or _jobs_for_nothing(kb, turn))):
         state = Exploration(interests=interests_said(kb, turn.text)[:MOST])
         return _step(ask_interests(kb, state) if len(state.interests) < MOST else after_interests(kb, state), state)
     return None

@@ -142,3 +142,15 @@ def test_a_long_name_cut_in_parts_is_linked_whole(domain):
     messages, slots = run(ActionAnswer(), turn(text=text, intent="ask_comparison", entities=entities, ranking=ranking),
                           domain)
     assert slots["subject"] == "FOR.8473" and "bac + 2" in messages[0]["text"]
+
+
+def test_what_changes_between_two_names_is_a_comparison(chat):
+    said = chat.say("traffic manager et média planneur : qu'est-ce qui change au quotidien ?", "ask_description",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" in said and "traffic manager" in said and "média planneur" in said
+
+
+def test_a_word_the_nlu_kept_out_of_the_names_makes_no_comparison(chat):
+    said = chat.say("chauffeur de taxi on est à son compte ou salarié ?", "ask_status",
+                    [{"entity": "job", "value": "chauffeur de taxi"}])
+    assert "Côte à côte" not in said and "comparer" not in said

@@ -258,3 +258,15 @@ def test_an_exploration_close_behind_the_fallback_starts_unless_a_record_is_name
     messages, slots = run(ActionFallback(), turn(text="comment devenir plombier quel métier", intent="nlu_fallback",
                                                  entities=named, ranking=ranking), domain)
     assert not slots.get(EXPLORATION)
+
+
+def test_job_ideas_asked_under_another_question_start_an_exploration(chat):
+    said = chat.say("t'aurais des idées de boulots avec des horaires sympas ?", "ask_working_conditions")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_jobs_asked_for_two_interests_get_the_explorations_results_at_once(chat, base):
+    said = chat.say("quels métiers pour quelqu'un qui aime la nature et les animaux ?", "ask_jobs",
+                    [{"entity": "interest", "value": "nature"}, {"entity": "interest", "value": "animaux"}])
+    assert "Des métiers pour toi" in said and "tu aimes la nature et tu veux t'occuper d'animaux" in said
+    assert state(chat).interests == [NATURE, ANIMALS] and state(chat).step == "results"
