@@ -74,12 +74,14 @@ def _jobs_for_nothing(kb: KnowledgeBase, turn: Turn) -> bool:
 
 
 def _jobs_for_interests(kb: KnowledgeBase, turn: Turn) -> list[str]:
-    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? »: the interests, when
-    jobs are asked for two or more of them and nothing else is named (one alone gets its list of jobs)."""
+    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
+    conseiller, j'aime communiquer ? »: the interests, when jobs are asked for two or more of them, or advice or
+    ideas for one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
     if turn.intent != JOBS or any(type_of_entity(e) not in (None, INTEREST) for e in turn.entities):
         return []
     said = interests_said(kb, turn.text)
-    return said if len(said) >= 2 and not any(f.type != INTEREST for f in find_mentions(kb.linker, turn.text)) else []
+    wanted = len(said) >= 2 or (said and SUGGEST.search(fold(turn.text).replace("'", " ")))
+    return said if wanted and not any(f.type != INTEREST for f in find_mentions(kb.linker, turn.text)) else []
 
 
 def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:

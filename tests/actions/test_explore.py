@@ -270,3 +270,9 @@ def test_jobs_asked_for_two_interests_get_the_explorations_results_at_once(chat,
                     [{"entity": "interest", "value": "nature"}, {"entity": "interest", "value": "animaux"}])
     assert "Des métiers pour toi" in said and "tu aimes la nature et tu veux t'occuper d'animaux" in said
     assert state(chat).interests == [NATURE, ANIMALS] and state(chat).step == "results"
+
+
+def test_ideas_asked_for_one_interest_get_the_explorations_results(chat):
+    said = chat.say("des idées de métiers quand on aime la nature ?", "ask_jobs",
+                    [{"entity": "interest", "value": "nature"}])
+    assert "Des métiers pour toi" in said and state(chat).interests == [NATURE]
