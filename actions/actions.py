@@ -10,14 +10,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.model import CentreInteret
 from knowledge.normalize import fold
 
 from .compose import Answer
 from .config import knowledge_base, settings
 from .gaps import gap_asked
 from .guide import EXPLORE, explore_turn, goes_on, with_resume
-from .record_types import type_of_entity
+from .record_types import INTERET, type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
 from .choices import chooses, name_alone, narrow_subject, settle_choice
@@ -26,7 +25,6 @@ from .turn import (COMPARE, Reply, answer_without_record, go_on, pick_record, ro
 
 log = logging.getLogger(__name__)
 
-INTEREST = CentreInteret.TYPE  # not a record to compare (« X ou Y pour travailler avec des enfants ? »)
 RESCUE_CONFIDENCE = 0.25  # a runner-up intent this sure, with a named record, is answered after all
 RESCUE_WITH_ENTITY = 0.15  # … or this sure when the NLU also extracted the mention
 RESCUE_FOLLOW_UP = 0.35  # a follow-up without a mention, about the previous subject
@@ -37,7 +35,8 @@ CORRECTING = re.compile(r"mal exprim|je voulais (dire|savoir|parler)|c est .* qu
 # words that make a message a comparison (the « ou » of « X ou Y ? », never the « où » of « c'est où ? »)
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
-                       r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b")
+                       r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
+                       r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -58,7 +57,7 @@ def named_records(tracker: Tracker) -> list[tuple[str, set[str]]]:
     that are no names there: « salarié » in « on est à son compte ou salarié ? »)."""
     message = tracker.latest_message or {}
     return [(kind, set(e.get("record_ids") or [])) for e in message.get("entities") or []
-            for kind in [type_of_entity(e)] if kind and kind != INTEREST]
+            for kind in [type_of_entity(e)] if kind and kind != INTERET]  # an interest is no record to compare
 
 
 def one_record_named(tracker: Tracker) -> bool:

@@ -1,44 +1,28 @@
 """The exploration's turn (actions/explore.py composes its answers): « je ne sais pas quoi faire », `/explore`, or
-tastes stated without a question (« j'aime écrire et les animaux ») start it; a button or words (« j'aime la
-nature », « c'est tout », « la santé », « bac+3 ») move it on; « Recommencer » leaves it; any other question is
-answered as usual, with a button to resume."""
+what else asks to be guided (actions/starts.py: tastes stated, job ideas asked…) starts it; a button or words
+(« j'aime la nature », « c'est tout », « la santé », « bac+3 ») move it on; « Recommencer » leaves it; any other
+question is answered as usual, with a button to resume."""
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from knowledge.kb import KnowledgeBase
-from knowledge.mentions import find_mentions
-from knowledge.model import CentreInteret
-from knowledge.normalize import fold
 
 from .compose import Answer
 from .explore import (MOST, PREFIX, Exploration, after_interests, ask_interests, ask_level, ask_sector, button,
                       done_said, interests_said, level_said, results, sector_pressed, sector_said, stop_said)
-from .record_types import CHOICE_ENTITY, type_of_entity
+from .record_types import CHOICE_ENTITY
+from .starts import asks_help_with_orientation, asks_job_ideas, jobs_for_interests, tastes
 from .routing import DESCRIBE
 from .turn import Reply, Turn
 
 EXPLORE = "explore"  # the intent that starts it
 EXPLORATION = "exploration"  # slot: where it stands (JSON)
 RESUME = button("Reprendre l'exploration", "resume")
-# a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
-ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|comment|combien|pourquoi|c est quoi|qu est ce)\b")
-# help asked with orientation itself, not with the assistant (« aide moi, je sais pas quoi faire comme métier »)
-ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
-                         r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
-                         r"seconde|bac|brevet)\b")
-# job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
-SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugger\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
-                     r"quoi faire|je pourrais faire|je peux faire)\b")
-WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
-HELP = "help"
-INTEREST = CentreInteret.TYPE
-JOBS = "ask_jobs"
 SHORT = 4  # words of an answer in words to the exploration's question (« bac+3 », « la santé », « peu importe »)
 
 
@@ -50,38 +34,6 @@ def _action(turn: Turn) -> str:
     """The exploration button pressed (« interest:CI.… », « level:bac3 », « more »…), "" for none."""
     value = next((str(e.get("value")) for e in turn.entities if e.get("entity") == CHOICE_ENTITY), "")
     return value[len(PREFIX):] if value.startswith(PREFIX) else ""
-
-
-def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
-    """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
-    et les réseaux sociaux », « les animaux »): they start an exploration."""
-    if ASKING.search(fold(text).replace("'", " ")) or any(type_of_entity(e) not in (None, INTEREST)
-                                                          for e in entities):
-        return []
-    said = interests_said(kb, text)
-    if said and any(found.type != INTEREST for found in find_mentions(kb.linker, text)):
-        return []  # « directrice artistique » is a job, not « je rêve d'un métier artistique »
-    return said
-
-
-def _jobs_for_nothing(kb: KnowledgeBase, turn: Turn) -> bool:
-    """« Tu peux me donner des idées de métiers ? », « des idées de boulots où on voyage ? »: job ideas asked for,
-    whatever question the NLU heard, with no record named nor talked about."""
-    said = fold(turn.text).replace("'", " ")
-    return (not turn.subject and bool(SUGGEST.search(said)) and (turn.intent == JOBS or bool(WORK.search(said)))
-            and not any(type_of_entity(e) for e in turn.entities) and not interests_said(kb, turn.text)
-            and not any(found.type != INTEREST for found in find_mentions(kb.linker, turn.text)))
-
-
-def _jobs_for_interests(kb: KnowledgeBase, turn: Turn) -> list[str]:
-    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
-    conseiller, j'aime communiquer ? »: the interests, when jobs are asked for two or more of them, or advice or
-    ideas for one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
-    if turn.intent != JOBS or any(type_of_entity(e) not in (None, INTEREST) for e in turn.entities):
-        return []
-    said = interests_said(kb, turn.text)
-    wanted = len(said) >= 2 or (said and SUGGEST.search(fold(turn.text).replace("'", " ")))
-    return said if wanted and not any(f.type != INTEREST for f in find_mentions(kb.linker, turn.text)) else []
 
 
 def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
@@ -97,10 +49,12 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         if moved is not None:
             return moved
     fresh = not turn.pending and (state is None or state.step == "results")
-    several = _jobs_for_interests(kb, turn) if fresh else []
+    several = jobs_for_interests(kb, turn.text, turn.intent, turn.entities) if fresh else []
     if several:  # jobs asked for: the exploration's results for those interests, at once
         return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
-    if turn.intent == EXPLORE or (fresh and (tastes(kb, turn.text, turn.entities) or _jobs_for_nothing(kb, turn))):
+    if turn.intent == EXPLORE or (fresh and (tastes(kb, turn.text, turn.entities)
+                                                    or asks_job_ideas(kb, turn.text, turn.intent, turn.entities,
+                                                                      bool(turn.subject)))):
         state = Exploration(interests=interests_said(kb, turn.text)[:MOST])
         return _step(ask_interests(kb, state) if len(state.interests) < MOST else after_interests(kb, state), state)
     return None
@@ -195,9 +149,8 @@ def goes_on(kb: KnowledgeBase, tracker: Tracker) -> bool:
     if tracker.get_slot("pending_options"):
         return False
     if state is None or state.step == "results":
-        asked_help = ((message.get("intent") or {}).get("name") == HELP
-                      and bool(ORIENTATION.search(fold(text).replace("'", " "))))
-        return asked_help or bool(tastes(kb, text, message.get("entities") or []))
+        intent = (message.get("intent") or {}).get("name") or ""
+        return asks_help_with_orientation(text, intent) or bool(tastes(kb, text, message.get("entities") or []))
     short = len(text.split()) <= SHORT
     if state.step == "interests":
         return bool(interests_said(kb, text) or (state.interests and short and (done_said(text) or level_said(text))))

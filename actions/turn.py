@@ -27,7 +27,7 @@ from .config import settings
 from .facts import Fact, focus_after, pick_fact
 from .focus import Focus, focus_of
 from .gaps import gap_asked
-from .record_types import BY_NAME, CERTIFICATION, SECTEUR
+from .record_types import BY_NAME, CERTIFICATION, SECTEUR, type_of_entity
 from .resolve import AMBIGUOUS, FOUND, UNKNOWN, Mention, find_mention
 from .routing import DESCRIBE, ROUTES, about_certification_only, handler_for, is_question, types_for
 
@@ -189,7 +189,11 @@ def _compared(kb: KnowledgeBase, turn: Turn, types: list[str]) -> Optional[Reply
     is asked first, the others named kept for the comparison that follows the choice."""
     found: list[str] = []
     unclear: Optional[Mention] = None
-    for piece in COMPARED.split(turn.text):
+    pieces = COMPARED.split(turn.text)
+    named = [str(e["value"]) for e in turn.entities if type_of_entity(e) and e.get("value")]
+    if len(named) >= 2 and sum(any(n in piece for n in named) for piece in pieces if piece) < 2:
+        pieces = named  # « X c'est équivalent à Y ? »: no word between them that parts them, the names do
+    for piece in pieces:
         if not piece or not piece.strip() or not kb.linker.content_words(piece):
             continue
         entities = [e for e in turn.entities if str(e.get("value") or "") and str(e["value"]) in piece]

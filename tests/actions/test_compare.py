@@ -154,3 +154,12 @@ def test_a_word_the_nlu_kept_out_of_the_names_makes_no_comparison(chat):
     said = chat.say("chauffeur de taxi on est à son compte ou salarié ?", "ask_status",
                     [{"entity": "job", "value": "chauffeur de taxi"}])
     assert "Côte à côte" not in said and "comparer" not in said
+
+
+@pytest.mark.parametrize("text", ["c koi la diff entre traffic manager et média planneur",
+                                  "traffic manager / média planneur : avantages et inconvénients",
+                                  "traffic manager c'est équivalent à média planneur ?"])
+def test_more_ways_to_ask_a_comparison(chat, text):
+    said = chat.say(text, "ask_description",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" in said

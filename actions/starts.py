@@ -1,0 +1,72 @@
+"""What in a message asks to be guided, whatever the NLU's intent: tastes stated without a question (« j'aime
+écrire et les réseaux sociaux »), job ideas asked with nothing named (« des idées de métiers ? »), jobs asked for
+several interests, help asked about orientation rather than about the assistant. actions/guide.py starts the
+exploration on them."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.kb import KnowledgeBase
+from knowledge.mentions import find_mentions
+from knowledge.normalize import fold
+
+from .explore import interests_said
+from .record_types import INTERET, type_of_entity
+
+# a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
+ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|comment|combien|pourquoi|c est quoi|qu est ce)\b")
+# help asked with orientation itself, not with the assistant (« aide moi, je sais pas quoi faire comme métier »)
+ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
+                         r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
+                         r"seconde|bac|brevet)\b")
+# job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
+SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugger\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
+                     r"quoi faire|je pourrais faire|je peux faire)\b")
+WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
+HELP = "help"
+JOBS = "ask_jobs"
+
+
+def _folded(text: str) -> str:
+    return fold(text).replace("'", " ")
+
+
+def _names_other_records(kb: KnowledgeBase, text: str) -> bool:
+    """Whether the message names a record other than an interest (« directrice artistique » is a job, not « je
+    rêve d'un métier artistique »)."""
+    return any(found.type != INTERET for found in find_mentions(kb.linker, text))
+
+
+def asks_help_with_orientation(text: str, intent: str) -> bool:
+    """« aide moi stp je sais pas quoi faire comme métier »: help asked (the NLU's `help`) about orientation."""
+    return intent == HELP and bool(ORIENTATION.search(_folded(text)))
+
+
+def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
+    """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
+    et les réseaux sociaux », « les animaux »): they start an exploration."""
+    if ASKING.search(_folded(text)) or any(type_of_entity(e) not in (None, INTERET) for e in entities):
+        return []
+    said = interests_said(kb, text)
+    return [] if said and _names_other_records(kb, text) else said
+
+
+def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> bool:
+    """« Tu peux me donner des idées de métiers ? », « des idées de boulots où on voyage ? »: job ideas asked for,
+    whatever question the NLU heard, with no record named nor talked about (`subject`)."""
+    said = _folded(text)
+    return (not subject and bool(SUGGEST.search(said)) and (intent == JOBS or bool(WORK.search(said)))
+            and not any(type_of_entity(e) for e in entities) and not interests_said(kb, text)
+            and not _names_other_records(kb, text))
+
+
+def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list[dict]) -> list[str]:
+    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
+    conseiller, j'aime communiquer ? »: the interests, when jobs are asked for two or more of them, or advice or
+    ideas for one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
+    if intent != JOBS or any(type_of_entity(e) not in (None, INTERET) for e in entities):
+        return []
+    said = interests_said(kb, text)
+    wanted = len(said) >= 2 or (said and SUGGEST.search(_folded(text)))
+    return said if wanted and not _names_other_records(kb, text) else []
