@@ -32,10 +32,10 @@ def _folded(text: str) -> str:
     return fold(text).replace("'", " ")
 
 
-def _names_other_records(kb: KnowledgeBase, text: str) -> bool:
-    """Whether the message names a record other than an interest (« directrice artistique » is a job, not « je
-    rêve d'un métier artistique »)."""
-    return any(found.type != INTERET for found in find_mentions(kb.linker, text))
+def _names_other_records(entities: list[dict]) -> bool:
+    """Whether the NLU found a name of a record other than an interest (« directrice artistique » is a job, not « je
+    rêve d'un métier artistique »; its filter has left out the words that are no names there)."""
+    return any(type_of_entity(e) not in (None, INTERET) for e in entities)
 
 
 def asks_help_with_orientation(text: str, intent: str) -> bool:
@@ -46,27 +46,27 @@ def asks_help_with_orientation(text: str, intent: str) -> bool:
 def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
     """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
     et les réseaux sociaux », « les animaux »): they start an exploration."""
-    if ASKING.search(_folded(text)) or any(type_of_entity(e) not in (None, INTERET) for e in entities):
+    if ASKING.search(_folded(text)) or _names_other_records(entities):
         return []
-    said = interests_said(kb, text)
-    return [] if said and _names_other_records(kb, text) else said
+    return interests_said(kb, text)
 
 
 def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> bool:
-    """« Tu peux me donner des idées de métiers ? », « des idées de boulots où on voyage ? »: job ideas asked for,
-    whatever question the NLU heard, with no record named nor talked about (`subject`)."""
+    """Jobs asked for with no record named nor talked about (`subject`): « quels métiers pour quelqu'un de
+    timide ? » (the NLU's ask_jobs, about nothing the base names), or ideas asked whatever question the NLU
+    heard (« des idées de boulots où on voyage ? »)."""
     said = _folded(text)
-    return (not subject and bool(SUGGEST.search(said)) and (intent == JOBS or bool(WORK.search(said)))
-            and not any(type_of_entity(e) for e in entities) and not interests_said(kb, text)
-            and not _names_other_records(kb, text))
+    asked = intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said))
+    return (not subject and asked and not any(type_of_entity(e) for e in entities)
+            and not any(found.type != INTERET for found in find_mentions(kb.linker, text))  # nor the base's reading
+            and not interests_said(kb, text))
 
 
 def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list[dict]) -> list[str]:
     """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
     conseiller, j'aime communiquer ? »: the interests, when jobs are asked for two or more of them, or advice or
     ideas for one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
-    if intent != JOBS or any(type_of_entity(e) not in (None, INTERET) for e in entities):
+    if intent != JOBS or _names_other_records(entities):
         return []
     said = interests_said(kb, text)
-    wanted = len(said) >= 2 or (said and SUGGEST.search(_folded(text)))
-    return said if wanted and not _names_other_records(kb, text) else []
+    return said if len(said) >= 2 or (said and SUGGEST.search(_folded(text))) else []

@@ -276,3 +276,8 @@ def test_ideas_asked_for_one_interest_get_the_explorations_results(chat):
     said = chat.say("des idées de métiers quand on aime la nature ?", "ask_jobs",
                     [{"entity": "interest", "value": "nature"}])
     assert "Des métiers pour toi" in said and state(chat).interests == [NATURE]
+
+
+def test_jobs_asked_about_nothing_the_base_names_start_an_exploration(chat):
+    said = chat.say("quels métiers pour quelqu'un de très organisé qui aime pas l'imprévu ?", "ask_jobs")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
