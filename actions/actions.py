@@ -15,7 +15,7 @@ from knowledge.normalize import fold
 from .compose import Answer
 from .config import knowledge_base, settings
 from .gaps import gap_asked
-from .guide import EXPLORE, explore_turn, goes_on, with_resume
+from .guide import EXPLORE, FALLBACK, explore_turn, goes_on, with_resume
 from .record_types import INTERET, type_of_entity
 from .resolve import FOUND, alone, find_mention
 from .routing import DESCRIBE, is_question, types_for
@@ -36,7 +36,7 @@ CORRECTING = re.compile(r"mal exprim|je voulais (dire|savoir|parler)|c est .* qu
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
                        r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
-                       r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s")
+                       r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -186,7 +186,7 @@ class ActionFallback(Action):
         message = tracker.latest_message or {}
         offered = bool(tracker.get_slot("pending_options"))  # a choice only when options wait for one
         ranking = [r for r in message.get("intent_ranking") or []
-                   if r.get("name") != "nlu_fallback" and (offered or r.get("name") != "choose_option")]
+                   if r.get("name") != FALLBACK and (offered or r.get("name") != "choose_option")]
         named = any(type_of_entity(e) for e in message.get("entities") or [])
         if (ranking and ranking[0].get("name") == EXPLORE and not named
                 and float(ranking[0].get("confidence") or 0) >= RESCUE_CONFIDENCE):

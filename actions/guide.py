@@ -23,6 +23,7 @@ from .turn import Reply, Turn
 EXPLORE = "explore"  # the intent that starts it
 EXPLORATION = "exploration"  # slot: where it stands (JSON)
 RESUME = button("Reprendre l'exploration", "resume")
+FALLBACK = "nlu_fallback"
 SHORT = 4  # words of an answer in words to the exploration's question (« bac+3 », « la santé », « peu importe »)
 
 
@@ -49,7 +50,7 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         if moved is not None:
             return moved
     fresh = not turn.pending and (state is None or state.step == "results")
-    several = jobs_for_interests(kb, turn.text, turn.intent, turn.entities) if fresh else []
+    several = jobs_for_interests(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)) if fresh else []
     if several:  # jobs asked for: the exploration's results for those interests, at once
         return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
     if turn.intent == EXPLORE or (fresh and (tastes(kb, turn.text, turn.entities)
@@ -150,6 +151,9 @@ def goes_on(kb: KnowledgeBase, tracker: Tracker) -> bool:
         return False
     if state is None or state.step == "results":
         intent = (message.get("intent") or {}).get("name") or ""
+        if intent == FALLBACK:  # what the NLU was torn about: « jsp quoi faire apres le bac, aidez moi »
+            intent = next((r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK),
+                          intent)
         return asks_help_with_orientation(text, intent) or bool(tastes(kb, text, message.get("entities") or []))
     short = len(text.split()) <= SHORT
     if state.step == "interests":

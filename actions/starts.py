@@ -19,9 +19,9 @@ ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|comment|combien
 # help asked with orientation itself, not with the assistant (« aide moi, je sais pas quoi faire comme métier »)
 ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
                          r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
-                         r"seconde|bac|brevet)\b")
+                         r"seconde|bac|brevet|perdue?|paumee?|decroch\w*|reorient\w*)\b")
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
-SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugger\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
+SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugg\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
                      r"quoi faire|je pourrais faire|je peux faire)\b")
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
 HELP = "help"
@@ -62,11 +62,14 @@ def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dic
             and not interests_said(kb, text))
 
 
-def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list[dict]) -> list[str]:
+def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> list[str]:
     """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
-    conseiller, j'aime communiquer ? »: the interests, when jobs are asked for two or more of them, or advice or
-    ideas for one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
-    if intent != JOBS or _names_other_records(entities):
+    conseiller, j'aime communiquer ? », « ya des métiers où on voyage beaucoup ? » (whatever question the NLU heard,
+    with no subject under way): the interests, when jobs are asked for two or more of them, or advice or ideas for
+    one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
+    said = _folded(text)
+    other_question = intent != JOBS and not subject and bool(WORK.search(said))
+    if not (intent == JOBS or other_question) or _names_other_records(entities):
         return []
-    said = interests_said(kb, text)
-    return said if len(said) >= 2 or (said and SUGGEST.search(_folded(text))) else []
+    named = interests_said(kb, text)
+    return named if other_question or len(named) >= 2 or (named and SUGGEST.search(said)) else []

@@ -163,3 +163,9 @@ def test_more_ways_to_ask_a_comparison(chat, text):
     said = chat.say(text, "ask_description",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
     assert "Côte à côte" in said
+
+
+def test_more_or_less_than_between_two_names_is_a_comparison(chat):
+    said = chat.say("traffic manager a-t-il plus d'avenir que média planneur ?", "ask_jobs",
+                    [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
+    assert "Côte à côte" in said

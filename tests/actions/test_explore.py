@@ -281,3 +281,18 @@ def test_ideas_asked_for_one_interest_get_the_explorations_results(chat):
 def test_jobs_asked_about_nothing_the_base_names_start_an_exploration(chat):
     said = chat.say("quels métiers pour quelqu'un de très organisé qui aime pas l'imprévu ?", "ask_jobs")
     assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_jobs_spoken_of_with_an_interest_under_another_question_get_the_explorations_results(chat):
+    said = chat.say("ya des métiers où on est dans la nature toute la journée ?", "ask_working_conditions")
+    assert "Des métiers pour toi" in said and state(chat).interests == [NATURE]
+
+
+def test_help_the_nlu_was_torn_about_starts_an_exploration_when_it_speaks_of_orientation(domain):
+    from actions.actions import ActionFallback
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "help", "confidence": 0.41},
+               {"name": "explore", "confidence": 0.2}]
+    messages, slots = run(ActionFallback(), turn(text="chuis paumé pour mes voeux, aidez moi", intent="nlu_fallback",
+                                                 ranking=ranking), domain)
+    assert "centres d'intérêt" in messages[0]["text"] and slots.get(EXPLORATION)
