@@ -17,7 +17,7 @@ from .config import knowledge_base, settings
 from .gaps import gap_asked
 from .guide import EXPLORE, FALLBACK, explore_turn, goes_on, with_resume
 from .record_types import INTERET, type_of_entity
-from .resolve import FOUND, alone, find_mention
+from .resolve import FOUND, alone, find_mention, parts_of_one_name
 from .routing import DESCRIBE, is_question, types_for
 from .choices import chooses, name_alone, narrow_subject, settle_choice
 from .turn import (COMPARE, Reply, answer_without_record, go_on, pick_record, route_and_compose, side_by_side, subject_fact,
@@ -36,7 +36,8 @@ CORRECTING = re.compile(r"mal exprim|je voulais (dire|savoir|parler)|c est .* qu
 COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequel|laquelle|lesquel|mieux|pareil|"
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
                        r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
-                       r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que")
+                       r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que|"
+                       r"\b(le|la|les) (plus|moins)\b")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -61,10 +62,11 @@ def named_records(tracker: Tracker) -> list[tuple[str, set[str]]]:
 
 
 def one_record_named(tracker: Tracker) -> bool:
-    """Whether the names in the latest message can all be one record: a long name cut in parts (« DEJEPS animation
-    socio-éducative ou culturelle mention …, territoires et réseaux »), not two records to compare."""
-    named = named_records(tracker)
-    return len(named) >= 2 and bool(set.intersection(*(ids for _, ids in named)))
+    """Whether the names in the latest message are one record's long name cut in parts (« DEJEPS animation
+    socio-éducative ou culturelle mention …, territoires et réseaux »), not records to compare (« électricien et
+    électrotechnicien » share a fiche but are two names)."""
+    message = tracker.latest_message or {}
+    return parts_of_one_name(knowledge_base(), message.get("text") or "", message.get("entities") or [], []) is not None
 
 
 def compares(tracker: Tracker, one_kind: bool = False) -> bool:
@@ -74,7 +76,7 @@ def compares(tracker: Tracker, one_kind: bool = False) -> bool:
         return False
     named = named_records(tracker)
     return (len(named) >= 2 and (not one_kind or len({kind for kind, _ in named}) == 1)
-            and not set.intersection(*(ids for _, ids in named)))
+            and not one_record_named(tracker))
 
 
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:

@@ -101,7 +101,7 @@ def _extracted(kb: KnowledgeBase, entity: dict, types: list[str]) -> Optional[Me
                    score=score)
 
 
-def _parts_of_one_name(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str]) -> Optional[Mention]:
+def parts_of_one_name(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str]) -> Optional[Mention]:
     """The record a long name cut into several extracted parts names (« BTS cybersécurité, informatique et réseaux,
     électronique option B électronique et réseaux »: parts that all can name option A or B): the words from the
     first part to the last, linked as one name. None when the parts name no record in common, or that span does not
@@ -125,7 +125,7 @@ def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: l
     → « infirmière ») count as a mention the base does not know."""
     linker = kb.linker
     best: Optional[Mention] = None
-    whole = _parts_of_one_name(kb, message, entities, types)
+    whole = parts_of_one_name(kb, message, entities, types)
     if whole is not None:
         return whole
     named = [t for t in map(type_of_entity, entities) if t]

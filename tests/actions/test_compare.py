@@ -117,10 +117,10 @@ def test_a_long_name_cut_in_parts_is_no_comparison(domain):
     from tests.actions.conftest import run, turn
     text = ("combien de temps dure le DEJEPS animation socio-éducative ou culturelle mention développement de "
             "projets, territoires et réseaux ?")
-    entities = [{"entity": "formation", "value": "DEJEPS animation socio-éducative ou culturelle mention "
-                 "développement de projets", "record_ids": ["FOR.6417"], "status": "found"},
-                {"entity": "formation", "value": "territoires et réseaux", "record_ids": ["FOR.6417"],
-                 "status": "found"}]
+    parts = ["DEJEPS animation socio-éducative ou culturelle mention développement de projets",
+             "territoires et réseaux"]
+    entities = [{"entity": "formation", "value": part, "start": text.index(part), "end": text.index(part) + len(part),
+                 "record_ids": ["FOR.6417"], "status": "found"} for part in parts]
     ranking = [{"name": "ask_comparison", "confidence": 0.73}, {"name": "ask_level", "confidence": 0.2}]
     messages, _ = run(ActionAnswer(), turn(text=text, intent="ask_comparison", entities=entities, ranking=ranking),
                       domain)
@@ -169,3 +169,12 @@ def test_more_or_less_than_between_two_names_is_a_comparison(chat):
     said = chat.say("traffic manager a-t-il plus d'avenir que média planneur ?", "ask_jobs",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
     assert "Côte à côte" in said
+
+
+def test_two_names_sharing_a_fiche_are_still_two_names_to_compare(chat):
+    text = "c koi la diff entre electricien et electrotechnicien"
+    entities = [{"entity": "job", "value": value, "start": text.index(value), "end": text.index(value) + len(value),
+                 "record_ids": ids, "status": "ambiguous"}
+                for value, ids in (("electricien", ["MET.56", "MET.75"]), ("electrotechnicien", ["MET.403", "MET.75"]))]
+    said = chat.say(text, "ask_comparison", entities)
+    assert "peut correspondre à plusieurs fiches" in said  # which électricien first, then the comparison
