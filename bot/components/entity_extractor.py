@@ -30,8 +30,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.knowledge_code import knowledge_code_digest
-from knowledge.kb import CurrentStore, KnowledgeBase, StoreMissing
+from bot.components.knowledge_base import ComponentBase, knowledge_code_digest
+from knowledge.kb import KnowledgeBase
 from knowledge.linker import UNKNOWN
 from knowledge.mentions import GENDER, RECORD_IDS, SCORE, STATUS, TOTAL, Found, find_mentions, words_around
 
@@ -74,8 +74,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage, self._resource = model_storage, resource
         self.weights: dict[str, float] = (weights or {}).get("weights", {})
         self.bias: float = (weights or {}).get("bias", 0.0)
-        self._store = CurrentStore()
-        self._missing = False  # the missing store has been reported
+        self._base = ComponentBase("aucune entité trouvée")
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -91,15 +90,9 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     # -- the knowledge base ---------------------------------------------------------------------------------
     def knowledge_base(self) -> Optional[KnowledgeBase]:
         """The store in use, opened again when its file has changed; None (and a warning, once) while it is missing."""
-        try:
-            kb = self._store.get()
-        except StoreMissing as error:
-            if not self._missing:
-                log.warning("Base de connaissances absente (%s) : aucune entité trouvée.", error)
-                self._missing = True
-            return None
-        self._missing = False
-        kb.linker  # noqa: B018 — the name index, built now rather than at the first message
+        kb = self._base.get()
+        if kb is not None:
+            kb.linker  # noqa: B018 — the name index, built now rather than at the first message
         return kb
 
     # -- training -----------------------------------------------------------------------------------------

@@ -39,8 +39,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.knowledge_code import knowledge_code_digest
-from knowledge.kb import CurrentStore, StoreMissing
+from bot.components.knowledge_base import ComponentBase, knowledge_code_digest
 from knowledge.mentions import masked
 
 log = logging.getLogger(__name__)
@@ -167,8 +166,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.model = model
         self.labels: list[str] = (meta or {}).get("labels", [])
         self.dense_size: int = (meta or {}).get("dense_size", 0)  # 0: text n-grams only
-        self._store = CurrentStore() if self.config["mask_names"] else None
-        self._missing = False  # the missing store has been reported
+        self._base = ComponentBase("intentions lues sans masquer les noms") if self.config["mask_names"] else None
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -199,17 +197,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """The texts the n-grams are read from: with `mask_names`, each followed by itself with its names replaced
         by their record type's word (the texts as they are while the base is missing, with a warning once)."""
         texts = [m.get(TEXT) or "" for m in messages]
-        if self._store is None:
-            return texts
-        try:
-            linker = self._store.get().linker
-        except StoreMissing as error:
-            if not self._missing:
-                log.warning("Base de connaissances absente (%s) : intentions lues sans masquer les noms.", error)
-                self._missing = True
-            return texts
-        self._missing = False
-        return [f"{text} {masked(linker, text)}" for text in texts]
+        kb = self._base.get() if self._base is not None else None
+        return texts if kb is None else [f"{text} {masked(kb.linker, text)}" for text in texts]
 
     def _dense(self, messages: list[Message]):
         import scipy.sparse

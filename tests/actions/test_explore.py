@@ -246,17 +246,20 @@ def test_an_exploration_correcting_the_subjects_question_is_a_follow_up_about_it
     assert "master" in messages[0]["text"] and slots.get(EXPLORATION) is None
 
 
-def test_an_exploration_close_behind_the_fallback_starts_unless_a_record_is_named(domain):
+def unsure(domain, text: str, runners_up: list[tuple[str, float]], entities=None):
+    """The fallback's answer (messages, slots) to a message the NLU was unsure about, its runners-up given."""
     from actions.actions import ActionFallback
     from tests.actions.conftest import run, turn
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "explore", "confidence": 0.42},
-               {"name": "ask_studies", "confidence": 0.38}]
-    messages, slots = run(ActionFallback(), turn(text="comment savoir quel métier faire ?", intent="nlu_fallback",
-                                                 ranking=ranking), domain)
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, *({"name": n, "confidence": c} for n, c in runners_up)]
+    return run(ActionFallback(), turn(text=text, intent="nlu_fallback", entities=entities, ranking=ranking), domain)
+
+
+def test_an_exploration_close_behind_the_fallback_starts_unless_a_record_is_named(domain):
+    runners_up = [("explore", 0.42), ("ask_studies", 0.38)]
+    messages, slots = unsure(domain, "comment savoir quel métier faire ?", runners_up)
     assert "centres d'intérêt" in messages[0]["text"] and slots.get(EXPLORATION)
     named = [{"entity": "job", "value": "plombier", "status": "found"}]
-    messages, slots = run(ActionFallback(), turn(text="comment devenir plombier quel métier", intent="nlu_fallback",
-                                                 entities=named, ranking=ranking), domain)
+    _, slots = unsure(domain, "comment devenir plombier quel métier", runners_up, named)
     assert not slots.get(EXPLORATION)
 
 
@@ -289,10 +292,5 @@ def test_jobs_spoken_of_with_an_interest_under_another_question_get_the_explorat
 
 
 def test_help_the_nlu_was_torn_about_starts_an_exploration_when_it_speaks_of_orientation(domain):
-    from actions.actions import ActionFallback
-    from tests.actions.conftest import run, turn
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "help", "confidence": 0.41},
-               {"name": "explore", "confidence": 0.2}]
-    messages, slots = run(ActionFallback(), turn(text="chuis paumé pour mes voeux, aidez moi", intent="nlu_fallback",
-                                                 ranking=ranking), domain)
+    messages, slots = unsure(domain, "chuis paumé pour mes voeux, aidez moi", [("help", 0.41), ("explore", 0.2)])
     assert "centres d'intérêt" in messages[0]["text"] and slots.get(EXPLORATION)
