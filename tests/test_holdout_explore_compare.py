@@ -19,7 +19,7 @@ from tests.test_holdout_national import ask
 pytestmark = pytest.mark.e2e
 
 HOLDOUT = ROOT / "tests" / "holdout_explore_compare.yml"
-MIN_RATE = 0.90  # a guard under the 0.944 measured on these 466 messages; issue 18 asks 0.95
+MIN_RATE = 0.93  # a guard under the 0.957 measured on these 586 messages (issue 18: 0.95; fresh sets 0.88–0.93)
 
 
 def test_exploration_and_comparison_messages_are_understood(shared_stack):
