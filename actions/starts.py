@@ -68,6 +68,8 @@ def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list
     with no subject under way): the interests, when jobs are asked for two or more of them, or advice or ideas for
     one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
     said = _folded(text)
+    if not (ASKING.search(said) or SUGGEST.search(said)):
+        return []  # tastes stated, asking nothing (« j'aime écrire et les animaux »): the exploration's first step
     other_question = intent != JOBS and not subject and bool(WORK.search(said))
     if not (intent == JOBS or other_question) or _names_other_records(entities):
         return []

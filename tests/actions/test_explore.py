@@ -294,3 +294,8 @@ def test_jobs_spoken_of_with_an_interest_under_another_question_get_the_explorat
 def test_help_the_nlu_was_torn_about_starts_an_exploration_when_it_speaks_of_orientation(domain):
     messages, slots = unsure(domain, "chuis paumé pour mes voeux, aidez moi", [("help", 0.41), ("explore", 0.2)])
     assert "centres d'intérêt" in messages[0]["text"] and slots.get(EXPLORATION)
+
+
+def test_two_tastes_stated_without_asking_start_at_the_interests_not_the_results(chat):
+    said = chat.say("j'aime écrire et les animaux", "ask_jobs")
+    assert "Noté" in said and state(chat).step == "interests" and len(state(chat).interests) == 2
