@@ -13,7 +13,7 @@ DWWM » are certifications even where the base does not hold them.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from .linker import FOUND, QUESTION_TOKENS, SENTENCE_SPAN, UNKNOWN, Linker, LinkResult
@@ -28,6 +28,7 @@ RECORD_IDS, STATUS, TOTAL, SCORE, GENDER = "record_ids", "status", "total", "sco
 
 CERTIFICATION, FORMATION, METIER = Certification.TYPE, Formation.TYPE, Metier.TYPE
 MAX_WORDS = 16  # the longest run of words looked at as one name (« bac pro … option … »)
+REMEMBERED = 64  # messages whose names each linker keeps (with the linker: a new base forgets them)
 MAX_MENTIONS = 4  # a message naming more is a list, not a question
 FOUND_SEVERAL = 80  # the score of words found in one record's names only (« textile et fibres ») that is enough
 _WORD = re.compile(r"[\w'’°+.-]+")
@@ -163,7 +164,18 @@ def _unheld(message: str, words: list[_Word]) -> list[tuple[int, int, str]]:
 
 
 def find_mentions(linker: Linker, message: str) -> list[Found]:
-    """The names `message` holds, in the order they appear; an empty list when it names nothing."""
+    """The names `message` holds, in the order they appear; an empty list when it names nothing. A message read
+    lately is not read again (the intent classifier masks the names the entity extractor then finds); the Founds
+    are shared: read them, do not change them."""
+    remembered: OrderedDict[str, tuple[Found, ...]] = linker.__dict__.setdefault("_mentions_read", OrderedDict())
+    if message not in remembered:
+        remembered[message] = tuple(_find_mentions(linker, message))
+        if len(remembered) > REMEMBERED:
+            remembered.popitem(last=False)
+    return list(remembered[message])
+
+
+def _find_mentions(linker: Linker, message: str) -> list[Found]:
     words = _words(linker, message)
     candidates = []
     for first, last in _runs(words, message):

@@ -92,3 +92,11 @@ def test_masked_replaces_each_name_by_its_record_type_and_keeps_the_rest(kb):
     assert masked(kb.linker, "différence entre plombier et le titre 360 ?") == ("différence entre xmetier et le "
                                                                                 "xcertification ?")
     assert masked(kb.linker, "je ne sais pas quoi faire") == "je ne sais pas quoi faire"
+
+
+def test_a_message_read_lately_is_not_read_again(kb):
+    linker = kb.linker.among(kb.ids("interet"))  # a linker of its own: nothing read yet
+    first = find_mentions(linker, "j'aime la nature et les animaux")
+    assert list(linker.__dict__["_mentions_read"]) == ["j'aime la nature et les animaux"]
+    again = find_mentions(linker, "j'aime la nature et les animaux")
+    assert again == first and again is not first and all(a is b for a, b in zip(again, first))
