@@ -24,12 +24,17 @@ def knowledge_code_digest(*files: str) -> str:
     return digest.hexdigest()
 
 
+_STORE = CurrentStore()  # one base for every component of the process: one name index, read once per message
+
+
 class ComponentBase:
-    """The knowledge base an NLU component reads: the store in use, opened again when its file has changed; None
-    while it is missing, which is logged once (with `without`, what the component does meanwhile)."""
+    """The knowledge base an NLU component reads: the store in use, opened again when its file has changed, the same
+    for every component (the classifier masks the names the extractor then finds, in one reading: knowledge.mentions
+    remembers them per linker); None while it is missing, which is logged once (with `without`, what the component
+    does meanwhile)."""
 
     def __init__(self, without: str) -> None:
-        self._store, self._without, self._missing = CurrentStore(), without, False
+        self._store, self._without, self._missing = _STORE, without, False
 
     def get(self) -> Optional[KnowledgeBase]:
         try:
