@@ -180,14 +180,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             log.warning("LinearIntentClassifier : il faut au moins trois intentions pour l'entraîner.")
             self.model = None
         else:
-            import scipy.sparse
-
             index = {label: i for i, label in enumerate(self.labels)}
             features, classifier = build_models(self.config)
             ngrams = features.fit_transform(self._texts(examples))
             self.dense_size = dense_size(examples) if self.config["dense_weight"] > 0 else 0
-            matrix = scipy.sparse.hstack([ngrams, self._dense(examples)]).tocsr() if self.dense_size else ngrams
-            classifier.fit(matrix, np.array([index[m.get(INTENT)] for m in examples]))
+            classifier.fit(self._rows(ngrams, examples), np.array([index[m.get(INTENT)] for m in examples]))
             settings = {k: self.config[k] for k in ("word_ngrams", "char_ngrams")}
             self.model = Linear.of(features, classifier, settings)
         self.persist()
@@ -205,14 +202,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
         return scipy.sparse.csr_matrix(self.config["dense_weight"] * sentence_vectors(messages, self.dense_size))
 
-    def _matrix(self, messages: list[Message]):
-        """Feature rows: TF-IDF n-grams of the text, then the weighted sentence vector (if trained with one)."""
+    def _rows(self, ngrams, messages: list[Message]):
+        """Feature rows: the messages' TF-IDF n-grams, then their weighted sentence vector (if trained with one)."""
         import scipy.sparse
 
-        ngrams = self.model.ngrams(self._texts(messages))
         if not self.dense_size:
             return ngrams
         return scipy.sparse.hstack([ngrams, self._dense(messages)]).tocsr()
+
+    def _matrix(self, messages: list[Message]):
+        return self._rows(self.model.ngrams(self._texts(messages)), messages)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
