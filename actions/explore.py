@@ -140,10 +140,10 @@ def sector_said(kb: KnowledgeBase, state: Exploration, text: str) -> Optional[st
     """The sector a message names among those offered (« la santé », « l'informatique », « le BTP »), "" for « peu
     importe », None for neither. A sector whose name shares more of its words with the message wins, then the
     one with most jobs."""
-    folded = fold(text).replace("'", " ")
-    if ANY_SECTOR.search(folded):
+    said_folded = folded(text)
+    if ANY_SECTOR.search(said_folded):
         return ""
-    said = [w for w in re.findall(r"\w+", folded) if len(w) >= 3]
+    said = [w for w in re.findall(r"\w+", said_folded) if len(w) >= 3]
     best, best_share = None, 0.0
     for label, _ in sectors_for(kb, state):
         words = [w for w in re.findall(r"\w+", fold(label)) if len(w) >= 3 and w not in ("des", "les", "et")]
@@ -233,6 +233,11 @@ def _as_you(label: str) -> str:
     return f"as choisi « {said} »"
 
 
+def folded(text: str) -> str:
+    """A message as the exploration's word patterns read it: lower case, no accents, apostrophes as spaces."""
+    return fold(text).replace("'", " ")
+
+
 def interests_said(kb: KnowledgeBase, text: str) -> list[str]:
     """The centres d'intérêt a message names in words, in order (« j'aime écrire et les animaux », « dessiner »):
     the names the base gives them, word for word or nearly (typos)."""
@@ -251,14 +256,13 @@ def _interest_names(kb: KnowledgeBase) -> Linker:
 
 
 def level_said(text: str) -> Optional[str]:
-    folded = fold(text).replace("'", " ")
-    return next((key for words, key in LEVEL_WORDS if words.search(folded)), None)
+    return next((key for words, key in LEVEL_WORDS if words.search(folded(text))), None)
 
 
 def stop_said(text: str) -> bool:
     """« recommencer », « /recommencer », « stop », « on arrête » typed alone: leave the exploration."""
-    return bool(STOP_WORDS.search(fold(text).replace("'", " ")))
+    return bool(STOP_WORDS.search(folded(text)))
 
 
 def done_said(text: str) -> bool:
-    return bool(DONE_WORDS.search(fold(text).replace("'", " ")))
+    return bool(DONE_WORDS.search(folded(text)))

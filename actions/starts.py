@@ -9,9 +9,8 @@ import re
 
 from knowledge.kb import KnowledgeBase
 from knowledge.mentions import find_mentions
-from knowledge.normalize import fold
 
-from .explore import interests_said
+from .explore import folded, interests_said
 from .record_types import INTERET, type_of_entity
 
 # a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
@@ -28,10 +27,6 @@ HELP = "help"
 JOBS = "ask_jobs"
 
 
-def _folded(text: str) -> str:
-    return fold(text).replace("'", " ")
-
-
 def _names_other_records(entities: list[dict]) -> bool:
     """Whether the NLU found a name of a record other than an interest (« directrice artistique » is a job, not « je
     rêve d'un métier artistique »; its filter has left out the words that are no names there)."""
@@ -40,13 +35,13 @@ def _names_other_records(entities: list[dict]) -> bool:
 
 def asks_help_with_orientation(text: str, intent: str) -> bool:
     """« aide moi stp je sais pas quoi faire comme métier »: help asked (the NLU's `help`) about orientation."""
-    return intent == HELP and bool(ORIENTATION.search(_folded(text)))
+    return intent == HELP and bool(ORIENTATION.search(folded(text)))
 
 
 def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
     """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
     et les réseaux sociaux », « les animaux »): they start an exploration."""
-    if ASKING.search(_folded(text)) or _names_other_records(entities):
+    if ASKING.search(folded(text)) or _names_other_records(entities):
         return []
     return interests_said(kb, text)
 
@@ -55,7 +50,7 @@ def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dic
     """Jobs asked for with no record named nor talked about (`subject`): « quels métiers pour quelqu'un de
     timide ? » (the NLU's ask_jobs, about nothing the base names), or ideas asked whatever question the NLU
     heard (« des idées de boulots où on voyage ? »)."""
-    said = _folded(text)
+    said = folded(text)
     asked = intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said))
     return (not subject and asked and not any(type_of_entity(e) for e in entities)
             and not any(found.type != INTERET for found in find_mentions(kb.linker, text))  # nor the base's reading
@@ -67,7 +62,7 @@ def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list
     conseiller, j'aime communiquer ? », « ya des métiers où on voyage beaucoup ? » (whatever question the NLU heard,
     with no subject under way): the interests, when jobs are asked for two or more of them, or advice or ideas for
     one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
-    said = _folded(text)
+    said = folded(text)
     if not (ASKING.search(said) or SUGGEST.search(said)):
         return []  # tastes stated, asking nothing (« j'aime écrire et les animaux »): the exploration's first step
     other_question = intent != JOBS and not subject and bool(WORK.search(said))
