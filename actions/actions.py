@@ -53,12 +53,11 @@ def names_alone(tracker: Tracker, found_only: bool = False) -> bool:
     return said is not None and (said.mention.status == FOUND or not found_only)
 
 
-def named_records(tracker: Tracker) -> list[tuple[str, set[str]]]:
-    """The record type and the records of each name the NLU found in the latest message (its filter drops the words
-    that are no names there: « salarié » in « on est à son compte ou salarié ? »)."""
-    message = tracker.latest_message or {}
-    return [(kind, set(e.get("record_ids") or [])) for e in message.get("entities") or []
-            for kind in [type_of_entity(e)] if kind and kind != INTERET]  # an interest is no record to compare
+def named_kinds(tracker: Tracker) -> list[str]:
+    """The record type of each name the NLU found in the latest message (its filter drops the words that are no
+    names there: « salarié » in « on est à son compte ou salarié ? »); an interest is no record to compare."""
+    kinds = [type_of_entity(e) for e in (tracker.latest_message or {}).get("entities") or []]
+    return [kind for kind in kinds if kind and kind != INTERET]
 
 
 def one_record_named(tracker: Tracker) -> bool:
@@ -74,9 +73,8 @@ def compares(tracker: Tracker, one_kind: bool = False) -> bool:
     comparison, whatever the NLU made of it (« c'est la même chose traffic manager et media planner ? »)."""
     if not COMPARING.search(((tracker.latest_message or {}).get("text") or "").lower()):
         return False
-    named = named_records(tracker)
-    return (len(named) >= 2 and (not one_kind or len({kind for kind, _ in named}) == 1)
-            and not one_record_named(tracker))
+    kinds = named_kinds(tracker)
+    return len(kinds) >= 2 and (not one_kind or len(set(kinds)) == 1) and not one_record_named(tracker)
 
 
 def asked_after_all(tracker: Tracker, options: bool = True) -> Optional[str]:
