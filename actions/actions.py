@@ -14,6 +14,7 @@ from knowledge.normalize import fold
 
 from .compose import Answer
 from .config import knowledge_base, settings
+from .explore import folded
 from .gaps import gap_asked
 from .guide import EXPLORE, FALLBACK, explore_turn, goes_on, with_resume
 from .record_types import INTERET, type_of_entity
@@ -109,7 +110,7 @@ class ActionAnswer(Action):
         elif is_question(intent) and intent != COMPARE and compares(tracker, one_kind=True):
             intent = COMPARE  # « vétérinaire ou auxiliaire vétérinaire, quelle différence dans les études ? »
         elif intent == EXPLORE and tracker.get_slot("subject") and (self._confidence(tracker) < WEAK_EXPLORE
-                                                                    or CORRECTING.search(fold(text))):
+                                                                    or CORRECTING.search(folded(text))):
             intent = self._next_question(tracker, intent)  # « je me suis mal exprimée : c'est les formations »
         if not is_question(intent) and not tracker.get_slot("pending_options"):
             intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »

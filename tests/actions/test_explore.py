@@ -235,12 +235,15 @@ def test_a_name_holding_an_interests_word_is_that_record_not_a_taste(chat):
     assert chat.slots.get(EXPLORATION) is None and "Noté" not in said
 
 
-@pytest.mark.parametrize("sure", [0.56, 0.8])  # a weak exploration, or one that says it corrects
-def test_an_exploration_correcting_the_subjects_question_is_a_follow_up_about_it(domain, sure):
+@pytest.mark.parametrize("sure, text", [  # a weak exploration, or one that says it corrects
+    (0.56, "je me suis mal exprimée : c'est les formations que je voulais"),
+    (0.8, "je me suis mal exprimée : c'est les formations que je voulais"),
+    (0.8, "c'est les formations que je voulais")])
+def test_an_exploration_correcting_the_subjects_question_is_a_follow_up_about_it(domain, sure, text):
     from actions.actions import ActionAnswer
     from tests.actions.conftest import run, turn
     ranking = [{"name": "explore", "confidence": sure}, {"name": "ask_studies", "confidence": 0.17}]
-    tracker = turn(text="je me suis mal exprimée : c'est les formations que je voulais", intent="explore",
+    tracker = turn(text=text, intent="explore",
                    ranking=ranking, slots={"subject": "MET.650", "metier_id": "MET.650"})
     messages, slots = run(ActionAnswer(), tracker, domain)
     assert "master" in messages[0]["text"] and slots.get(EXPLORATION) is None
