@@ -110,13 +110,16 @@ def sectors_for(kb: KnowledgeBase, state: Exploration) -> list[tuple[str, int]]:
 def after_interests(kb: KnowledgeBase, state: Exploration) -> Answer:
     """The step after the interests: a sector when their jobs are in several, else how long to study."""
     state.page = 0
-    return ask_sector(kb, state) if len(sectors_for(kb, state)) > 1 else ask_level(state)
+    offered = sectors_for(kb, state)
+    return ask_sector(kb, state, offered) if len(offered) > 1 else ask_level(state)
 
 
-def ask_sector(kb: KnowledgeBase, state: Exploration) -> Answer:
-    """A page of the sectors the chosen interests lead to (how many jobs each), « Peu importe » to keep them all."""
+def ask_sector(kb: KnowledgeBase, state: Exploration,
+               offered: Optional[list[tuple[str, int]]] = None) -> Answer:
+    """A page of the sectors the chosen interests lead to (how many jobs each: `offered` when already counted),
+    « Peu importe » to keep them all."""
     state.step = "sector"
-    offered, known = sectors_for(kb, state), kb.activity_sectors
+    offered, known = offered if offered is not None else sectors_for(kb, state), kb.activity_sectors
     start = state.page if state.page < len(offered) else 0
     buttons = [button(f"{label} ({count})", f"sector:{known.index(label)}") for label, count in
                offered[start:start + PAGE]]
