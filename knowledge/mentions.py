@@ -84,7 +84,7 @@ def _words(linker: Linker, text: str) -> list[_Word]:
             continue
         start = match.start() + raw.index(stripped)
         tokens = normalize(stripped).tokens
-        words.append(_Word(start, start + len(stripped), stripped, fold(stripped).lower(), tokens,
+        words.append(_Word(start, start + len(stripped), stripped, fold(stripped), tokens,
                            any(linker.knows(t) for t in tokens), not set(tokens) <= QUESTION_TOKENS))
     return words
 
@@ -275,8 +275,8 @@ def _found(linker: Linker, message: str, words: list[_Word], first: int, last: i
 
 def words_around(message: str, found: Found, size: int = 2) -> tuple[list[str], list[str]]:
     """The `size` words before a name and after it, folded (for whoever judges the name in its sentence)."""
-    before = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[: found.start])][-size:]
-    after = [fold(w).lower().strip(_EDGES) for w in _WORD.findall(message[found.end :])][:size]
+    before = [fold(w).strip(_EDGES) for w in _WORD.findall(message[: found.start])][-size:]
+    after = [fold(w).strip(_EDGES) for w in _WORD.findall(message[found.end :])][:size]
     return before, after
 
 
