@@ -91,6 +91,7 @@ _POLITE = re.compile(r"(?:merci|stp|svp|s['’]il\s+te\s+pla[iî]t|s['’]il\s+v
                      re.IGNORECASE)
 _TOPIC_WORDS = 8  # the name before « : » in « name : a, b, c »
 _ITEM_WORDS = 6  # an item of that list is a few words at most
+_TOLD_WORDS = 8  # words after the last « ? », not opening with a question, longer than this tell; they ask nothing
 _OPENING_WORDS = 4  # the second of two joined questions has its question word among its first words
 
 
@@ -162,20 +163,25 @@ def _questions(text: str) -> list[Span]:
         spans.append((start, len(text)))
     merged: list[Span] = []
     for span in spans:
-        if merged and not (_LETTER.search(text[slice(*merged[-1])]) and _own_question(text[slice(*span)])):
+        piece, asked = text[slice(*span)], _END.search(text[slice(*span)]) is not None
+        if merged and not (_LETTER.search(text[slice(*merged[-1])]) and _own_question(piece, asked)):
             merged[-1] = (merged[-1][0], span[1])
         else:
             merged.append(span)
     return merged
 
 
-def _own_question(piece: str) -> bool:
+def _own_question(piece: str, asked: bool = True) -> bool:
     """A question of its own after another: it asks (« il est de quel niveau ? »), names a fact
     (« certificateur ? », « et le salaire ») or a subject (« et pour un graphiste ? »). « c'est risqué ? »,
     « les gens trouvent ? » say more about the question before and stay with it, as do « merci ! », « je suis en
-    terminale », « ?? »."""
+    terminale », « ?? ». Words after the last « ? » (not `asked`) that do not open with a question and run
+    longer than a follow-up tell about the student (« … ? Je suis cadre et je rêve d'être utile, sans savoir
+    quoi exactement. »)."""
     piece = piece.strip(_TRIM)
     if not _LETTER.search(piece) or _POLITE.match(piece):
+        return False
+    if not asked and not asks(piece) and len(words(piece)) > _TOLD_WORDS:
         return False
     return has_question_word(piece) or _FACT.search(piece) is not None or names_subject(piece)
 

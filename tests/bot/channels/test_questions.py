@@ -132,6 +132,8 @@ def test_facts_of_a_subject_named_last_are_split_and_that_part_is_played_first(t
     "chargé de communication 360 : niveau 5, 6 ou 7 ?",
     # words after the last « ? » that are no question
     "c'est quoi un chef de pub ? je suis en terminale",
+    "À 50 ans, est-il encore réaliste de se reconvertir ? Je suis cadre dans l'industrie et je rêve de quelque chose "
+    "de plus utile socialement, sans savoir quoi exactement.",
     "que fait un chef de pub ? merci !",
     "que fait un chef de pub ? merci beaucoup",
     "que fait un chef de pub ? ?",
