@@ -111,7 +111,19 @@ def parts_of_one_name(kb: KnowledgeBase, message: str, entities: list[dict], typ
         return None
     span = message[min(e["start"] for e in parts):max(e["end"] for e in parts)]
     result = _link(lambda wanted: kb.linker.link(span, wanted), types)
-    return _from_link(result, span) if result.status == FOUND else None
+    if result.status != FOUND or not _joined_in(message, parts, result.best.matched if result.best else ""):
+        return None
+    return _from_link(result, span)
+
+
+def _joined_in(message: str, parts: list[dict], name: str) -> bool:
+    """Whether the words joining the parts (« ou », « et ») are words of the name found: « … socio-éducative ou
+    culturelle … » is one name, « commercial ou assistant de gestion » (near « assistant de gestion
+    commerciale ») is two."""
+    ordered = sorted(parts, key=lambda e: e["start"])
+    joining = " ".join(message[a["end"]:b["start"]] for a, b in zip(ordered, ordered[1:]))
+    own = set(re.findall(r"\w+", fold(name)))
+    return all(word in own for word in re.findall(r"\w+", fold(joining)))
 
 
 def find_mention(kb: KnowledgeBase, message: str, entities: list[dict], types: list[str],

@@ -144,6 +144,21 @@ def test_a_long_name_cut_in_parts_is_linked_whole(domain):
     assert slots["subject"] == "FOR.8473" and "bac + 2" in messages[0]["text"]
 
 
+def test_two_names_sharing_a_record_are_two_when_their_joining_word_is_not_in_the_name_linked(domain):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    text = "en terme de salaire, commercial ou assistant de gestion ?"
+    entities = [{"entity": "job", "value": value, "start": text.index(value), "end": text.index(value) + len(value),
+                 "record_ids": ids, "status": "ambiguous"}
+                for value, ids in [("commercial", ["MET.267", "MET.453", "MET.28", "MET.186", "MET.74"]),
+                                   ("assistant de gestion", ["MET.797", "MET.798", "MET.28"])]]
+    ranking = [{"name": "ask_comparison", "confidence": 0.57}, {"name": "ask_salary", "confidence": 0.4}]
+    messages, _ = run(ActionAnswer(), turn(text=text, intent="ask_comparison", entities=entities, ranking=ranking),
+                      domain)
+    assert messages[0]["text"].startswith("« commercial » peut correspondre à plusieurs fiches")  # asked first
+    assert messages[0]["answer_question"] == "ask_comparison"
+
+
 def test_what_changes_between_two_names_is_a_comparison(chat):
     said = chat.say("traffic manager et média planneur : qu'est-ce qui change au quotidien ?", "ask_description",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
