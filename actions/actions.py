@@ -107,13 +107,16 @@ class ActionAnswer(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if intent == COMPARE and (not COMPARING.search(text.lower()) or one_record_named(tracker)):
             intent = self._next_question(tracker, intent)  # « et c'est où ? » is no comparison: its « ou » is « où »
-        elif is_question(intent) and intent != COMPARE and compares(tracker, one_kind=True):
+        elif (is_question(intent) or intent == EXPLORE) and intent != COMPARE and compares(tracker, one_kind=True):
             intent = COMPARE  # « vétérinaire ou auxiliaire vétérinaire, quelle différence dans les études ? »
         elif intent == EXPLORE and tracker.get_slot("subject") and (self._confidence(tracker) < WEAK_EXPLORE
                                                                     or CORRECTING.search(folded(text))):
             intent = self._next_question(tracker, intent)  # « je me suis mal exprimée : c'est les formations »
-        if not is_question(intent) and not tracker.get_slot("pending_options"):
-            intent = subject_fact(knowledge_base(), tracker) or intent  # « ok, et c'est situé où ? »
+        # « ok, et c'est situé où ? » asks a fact; an exploration the NLU is sure of stays one (« notre fille a
+        # son bac général mais rien sur Parcoursup, quelles solutions ? »)
+        sure_explore = intent == EXPLORE and self._confidence(tracker) >= WEAK_EXPLORE
+        if not is_question(intent) and not sure_explore and not tracker.get_slot("pending_options"):
+            intent = subject_fact(knowledge_base(), tracker) or intent
         return self.answer(dispatcher, tracker, intent)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,

@@ -18,7 +18,7 @@ from .explore import (MOST, PREFIX, Exploration, after_interests, ask_interests,
 from .record_types import CHOICE_ENTITY
 from .starts import asks_help_with_orientation, asks_job_ideas, jobs_for_interests, tastes
 from .routing import DESCRIBE
-from .turn import Reply, Turn
+from .turn import COMPARE, Reply, Turn
 
 EXPLORE = "explore"  # the intent that starts it
 EXPLORATION = "exploration"  # slot: where it stands (JSON)
@@ -53,9 +53,10 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     several = jobs_for_interests(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)) if fresh else []
     if several:  # jobs asked for: the exploration's results for those interests, at once
         return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
-    if turn.intent == EXPLORE or (fresh and (tastes(kb, turn.text, turn.entities)
-                                                    or asks_job_ideas(kb, turn.text, turn.intent, turn.entities,
-                                                                      bool(turn.subject)))):
+    guided = fresh and turn.intent != COMPARE and (  # « prépa ou fac de maths ? » compares, whatever tastes it names
+        tastes(kb, turn.text, turn.entities)
+        or asks_job_ideas(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)))
+    if turn.intent == EXPLORE or guided:
         state = Exploration(interests=interests_said(kb, turn.text)[:MOST])
         return _step(ask_interests(kb, state) if len(state.interests) < MOST else after_interests(kb, state), state)
     return None

@@ -302,3 +302,20 @@ def test_help_the_nlu_was_torn_about_starts_an_exploration_when_it_speaks_of_ori
 def test_two_tastes_stated_without_asking_start_at_the_interests_not_the_results(chat):
     said = chat.say("j'aime écrire et les animaux", "ask_jobs")
     assert "Noté" in said and state(chat).step == "interests" and len(state(chat).interests) == 2
+
+
+def test_an_exploration_the_nlu_is_sure_of_stays_one_though_a_record_is_named_with_a_fact(chat):
+    said = chat.say("notre fille a son bac général mais aucune proposition sur Parcoursup, quelles solutions ?",
+                    "explore", [{"entity": "formation", "value": "bac général"}])
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_two_names_of_one_kind_and_a_comparing_word_compare_though_the_nlu_heard_an_exploration(chat):
+    said = chat.say("infirmier ou aide-soignant, je sais pas quoi faire", "explore",
+                    [{"entity": "job", "value": "infirmier"}, {"entity": "job", "value": "aide-soignant"}])
+    assert "Côte à côte" in said and chat.slots.get(EXPLORATION) is None
+
+
+def test_a_comparison_naming_a_taste_is_no_exploration(chat):
+    said = chat.say("prépa ou fac de maths, quoi de mieux pour faire des études longues", "ask_comparison")
+    assert chat.slots.get(EXPLORATION) is None and "Noté" not in said
