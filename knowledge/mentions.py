@@ -37,6 +37,7 @@ _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)  # « l'ISEFAC »: the s
 _KIND_BEFORE = {CERTIFICATION: frozenset({"titre", "certif", "certification", "fiche", "rncp"}),
                 FORMATION: frozenset({"diplome"})}  # « diplôme d'État d'aide-soignant »
 _NAMING_KINDS = frozenset({"titre", "certif", "certification"})  # what follows is a certification
+_AND = "et"  # joins two names, unless the name matched holds it
 _BETWEEN_NAMES = frozenset({"ou", "entre", "vs", "versus", "ni", "puis"})  # « X ou Y »: two names
 _DIGITS = re.compile(r"\d{4,6}")  # an RNCP number
 _RNCP_NUMBER = re.compile(r"(?:rncp)?\d{4,6}")  # « fiche RNCP 28684 »: the name is « RNCP 28684 »
@@ -111,9 +112,13 @@ def _named_words(linker: Linker, words: list[_Word], first: int, last: int,
     for half), less the words that are not — « rentre à l'IEP » names « IEP » less well than « IEP » alone,
     « manager et community manager » less well than « community manager » —, and which words they are."""
     name = Counter(linker.alias_words(result.best))
+    joins = _AND in fold(result.best.matched).split()  # « hôtellerie et restauration » holds its « et »
     count, named = 0.0, set()
     for index in range(first, last + 1):
         word = words[index]
+        if word.folded == _AND and not joins and first < index < last:
+            count -= 1.0  # « boulanger et pâtissier » names two jobs, not « boulanger-pâtissier »
+            continue
         claimed = next((t for token in word.tokens for t in (token, *linker.near(token)) if name[t] > 0), None) \
             or next((t for token in word.tokens for t in name if name[t] > 0 and t.startswith(token)), None)
         if claimed is not None:
@@ -213,12 +218,14 @@ def _find_mentions(linker: Linker, message: str) -> list[Found]:
 
 def _joined(linker: Linker, message: str, found: list[Found]) -> list[Found]:
     """Two names side by side that are one (« master MEEF » + « second degré en sciences humaines et sociales »):
-    the second names one record, and the first is one of that record's names or a part of one."""
+    the second names one record, and the first is one of that record's names or a part of one. « boulanger et
+    pâtissier » stays two (« et » joins names)."""
     joined: list[Found] = []
     for mention in found:
         before = joined[-1] if joined else None
         if (before is not None and before.type == mention.type and mention.result.status == FOUND
                 and not normalize(message[before.end : mention.start]).tokens
+                and _AND not in fold(message[before.end : mention.start]).split()
                 and not _PAUSE.search(message[before.end : mention.start])
                 and linker.among(mention.ids).link(before.text).status == FOUND):
             joined[-1] = Found(before.start, mention.end, message[before.start : mention.end], mention.type,

@@ -21,6 +21,8 @@ MESSAGES = [
      [("chef de pub", "metier", "JOB.chef-de-publicite"), ("dircom", "metier", "MET.650")]),
     ("entre media planneur et traffic manager tu conseilles quoi ?",
      [("media planneur", "metier", "JOB.media-planneur"), ("traffic manager", "metier", "JOB.traffic-manager")]),
+    ("boulanger et pâtissier, ça se ressemble ?",  # not the « boulanger-pâtissier » both fiches hold
+     [("boulanger", "metier", "MET.17"), ("pâtissier", "metier", "MET.152")]),
     ("un CAP suffit pour etre boulangere ?", [("CAP", "formation", None), ("boulangere", "metier", "MET.17")]),
     # a certification takes the kind word students put before it, and the whole of its name
     ("le titre chargé de communication 360° c bac+3 ?",
