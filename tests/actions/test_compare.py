@@ -173,7 +173,10 @@ def test_a_word_the_nlu_kept_out_of_the_names_makes_no_comparison(chat):
 
 @pytest.mark.parametrize("text", ["c koi la diff entre traffic manager et média planneur",
                                   "traffic manager / média planneur : avantages et inconvénients",
-                                  "traffic manager c'est équivalent à média planneur ?"])
+                                  "traffic manager c'est équivalent à média planneur ?",
+                                  "traffic manager et média planneur ça se ressemble ?",
+                                  "qu'est-ce qui sépare le traffic manager du média planneur ?",
+                                  "traffic manager et média planneur, quels points communs ?"])
 def test_more_ways_to_ask_a_comparison(chat, text):
     said = chat.say(text, "ask_description",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])
