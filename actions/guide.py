@@ -16,7 +16,7 @@ from .compose import Answer
 from .explore import (MOST, PREFIX, Exploration, after_interests, ask_interests, ask_level, ask_sector, button,
                       done_said, interests_said, level_said, results, sector_pressed, sector_said, stop_said)
 from .record_types import CHOICE_ENTITY
-from .starts import asks_help_with_orientation, asks_job_ideas, jobs_for_interests, tastes
+from .starts import asks_help_with_orientation, asks_job_ideas, jobs_for_interests, tells_tastes
 from .routing import DESCRIBE
 from .turn import COMPARE, Reply, Turn
 
@@ -54,7 +54,7 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     if several:  # jobs asked for: the exploration's results for those interests, at once
         return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
     guided = fresh and turn.intent != COMPARE and (  # « prépa ou fac de maths ? » compares, whatever tastes it names
-        tastes(kb, turn.text, turn.entities)
+        tells_tastes(kb, turn.text, turn.entities)
         or asks_job_ideas(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)))
     if turn.intent == EXPLORE or guided:
         state = Exploration(interests=interests_said(kb, turn.text)[:MOST])
@@ -155,7 +155,7 @@ def goes_on(kb: KnowledgeBase, tracker: Tracker) -> bool:
         if intent == FALLBACK:  # what the NLU was torn about: « jsp quoi faire apres le bac, aidez moi »
             intent = next((r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK),
                           intent)
-        return asks_help_with_orientation(text, intent) or bool(tastes(kb, text, message.get("entities") or []))
+        return asks_help_with_orientation(text, intent) or tells_tastes(kb, text, message.get("entities") or [])
     short = len(text.split()) <= SHORT
     if state.step == "interests":
         return bool(interests_said(kb, text) or (state.interests and short and (done_said(text) or level_said(text))))

@@ -22,6 +22,11 @@ ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
 SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugg\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
                      r"quoi faire|je pourrais faire|je peux faire)\b")
+# a passion told (« passionné de cuisine », « fan de mangas », « j'adore réparer des scooters »), not a liking for
+# the assistant's answer (« j'adore ta réponse »)
+PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe|"
+                     r"j ?adore (?!(ca|ta|tes|ton|toi|te|vous|votre|vos|cette|ce|cet|les reponses?|quand tu)\b))")
+THANKS = re.compile(r"\b(merci|thanks?|top|genial|super)\b")  # … nor thanks (« j'adore, merci ! »)
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
 HELP = "help"
 JOBS = "ask_jobs"
@@ -38,12 +43,14 @@ def asks_help_with_orientation(text: str, intent: str) -> bool:
     return intent == HELP and bool(ORIENTATION.search(folded(text)))
 
 
-def tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> list[str]:
-    """The centres d'intérêt a message states as tastes, asking nothing and naming no other record (« j'aime écrire
-    et les réseaux sociaux », « les animaux »): they start an exploration."""
-    if ASKING.search(folded(text)) or _names_other_records(entities):
-        return []
-    return interests_said(kb, text)
+def tells_tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> bool:
+    """Whether a message states tastes, asking nothing and naming no other record: centres d'intérêt (« j'aime
+    écrire et les réseaux sociaux », « les animaux ») or a passion the base has no word for (« passionné de
+    cuisine, je fais tous les repas le dimanche »). It starts an exploration."""
+    said = folded(text)
+    if ASKING.search(said) or _names_other_records(entities):
+        return False
+    return bool(PASSION.search(said) and not THANKS.search(said)) or bool(interests_said(kb, text))
 
 
 def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> bool:

@@ -157,6 +157,21 @@ def test_tastes_stated_to_an_unsure_nlu_start_an_exploration(chat):
     assert "Noté : réparer, bricoler, j'adore ça" in said
 
 
+@pytest.mark.parametrize("text", ["passionné de cuisine, je fais tous les repas à la maison le dimanche",
+                                  "fan de mangas, j'en lis tous les jours"])
+def test_a_passion_the_base_has_no_word_for_told_to_an_unsure_nlu_starts_an_exploration(chat, text):
+    from actions.actions import ActionFallback
+    said = chat.say(text, "nlu_fallback", action=ActionFallback())
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+@pytest.mark.parametrize("text", ["j'adore ta réponse", "j'adore, merci !", "je suis fan, merci beaucoup"])
+def test_liking_an_answer_is_no_passion(chat, text):
+    from actions.actions import ActionFallback
+    chat.say(text, "nlu_fallback", action=ActionFallback())
+    assert chat.slots.get(EXPLORATION) is None
+
+
 def test_a_question_about_jobs_for_an_interest_gets_the_list_not_an_exploration(chat):
     said = chat.say("quels métiers quand on aime les animaux ?", "ask_jobs",
                     [{"entity": "interest", "value": "aime les animaux"}])
