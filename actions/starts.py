@@ -28,14 +28,25 @@ PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|me
                      r"j ?adore (?!(ca|ta|tes|ton|toi|te|vous|votre|vos|cette|ce|cet|les reponses?|quand tu)\b))")
 THANKS = re.compile(r"\b(merci|thanks?|top|genial|super)\b")  # … nor thanks (« j'adore, merci ! »)
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
+NOT = frozenset({"pas", "sauf", "ni", "jamais"})  # words turning down a name said after them
+TURNED_DOWN_WORDS = 4  # … among the words just before it (« mais pas envie d'être prof »)
 HELP = "help"
 JOBS = "ask_jobs"
 
 
-def _names_other_records(entities: list[dict]) -> bool:
+def _names_other_records(entities: list[dict], text: str = "") -> bool:
     """Whether the NLU found a name of a record other than an interest (« directrice artistique » is a job, not « je
-    rêve d'un métier artistique »; its filter has left out the words that are no names there)."""
-    return any(type_of_entity(e) not in (None, INTERET) for e in entities)
+    rêve d'un métier artistique »; its filter has left out the words that are no names there). A name turned down
+    (« … mais pas envie d'être prof », « sauf vendeur ») is no subject."""
+    return any(type_of_entity(e) not in (None, INTERET) and not _turned_down(text, e) for e in entities)
+
+
+def _turned_down(text: str, entity: dict) -> bool:
+    start = entity.get("start")
+    if not text or not isinstance(start, int):
+        return False
+    before = folded(text[:start]).split()[-TURNED_DOWN_WORDS:]
+    return any(word in NOT for word in before)
 
 
 def asks_help_with_orientation(text: str, intent: str) -> bool:
@@ -48,7 +59,7 @@ def tells_tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> bool:
     écrire et les réseaux sociaux », « les animaux ») or a passion the base has no word for (« passionné de
     cuisine, je fais tous les repas le dimanche »). It starts an exploration."""
     said = folded(text)
-    if ASKING.search(said) or _names_other_records(entities):
+    if ASKING.search(said) or _names_other_records(entities, text):
         return False
     return bool(PASSION.search(said) and not THANKS.search(said)) or bool(interests_said(kb, text))
 

@@ -172,6 +172,13 @@ def test_liking_an_answer_is_no_passion(chat, text):
     assert chat.slots.get(EXPLORATION) is None
 
 
+def test_tastes_told_with_a_job_turned_down_start_an_exploration(chat):
+    text = "bonne en maths, j'aime les chiffres et la logique, mais pas envie d'être prof"
+    said = chat.say(text, "ask_jobs", [{"entity": "job", "value": "prof", "start": text.index("prof"),
+                                        "end": text.index("prof") + 4}])
+    assert "Noté : j'aime jongler avec les chiffres" in said and state(chat).step == "interests"
+
+
 def test_a_question_about_jobs_for_an_interest_gets_the_list_not_an_exploration(chat):
     said = chat.say("quels métiers quand on aime les animaux ?", "ask_jobs",
                     [{"entity": "interest", "value": "aime les animaux"}])
