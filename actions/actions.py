@@ -38,7 +38,8 @@ COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequ
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
                        r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
                        r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que|"
-                       r"\b(le|la|les) (plus|moins)\b|ressembl|s[eé]pare|points? communs?|similaire|se valent|plut[oô]t\b")
+                       r"\b(le|la|les) (plus|moins)\b|ressembl|s[eé]pare|points? communs?|similaire|se valent|plut[oô]t\b|"
+                       r"diff[eè]re|\bchacune?\b")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:

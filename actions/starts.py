@@ -14,18 +14,26 @@ from .explore import folded, interests_said
 from .record_types import INTERET, type_of_entity
 
 # a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
-ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|comment|combien|pourquoi|c est quoi|qu est ce)\b")
+# (« comment » only opening a clause: « j'aime démonter des trucs et comprendre comment ça marche » asks nothing)
+ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|combien|pourquoi|c est quoi|qu est ce)\b|"
+                    r"(^|[,.;:!]\s*)comment\b")
 # help asked with orientation itself, not with the assistant (« aide moi, je sais pas quoi faire comme métier »)
 ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
                          r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
                          r"seconde|bac|brevet|perdue?|paumee?|decroch\w*|reorient\w*)\b")
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
 SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugg\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
-                     r"quoi faire|je pourrais faire|je peux faire)\b")
+                     r"quoi faire|je pourrais faire|je peux faire|on peut faire|on pourrait faire|mon profil)\b")
 # a passion told (« passionné de cuisine », « fan de mangas », « j'adore réparer des scooters »), not a liking for
 # the assistant's answer (« j'adore ta réponse »)
-PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe|"
-                     r"j ?adore (?!(ca|ta|tes|ton|toi|te|vous|votre|vos|cette|ce|cet|les reponses?|quand tu)\b))")
+PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe)\b")
+LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
+ADVERBS = frozenset("bien beaucoup trop vraiment grave pas trop".split())
+# what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
+NOT_A_TASTE = frozenset("ca ta tes ton toi te vous votre vos cette ce cet quand reponse reponses".split())
+# being lost (« je fais quoi maintenant », « je sais pas si je dois changer »), said with orientation words
+LOST = re.compile(r"\b(je fais quoi|quoi faire|que faire|je sais (pas|plus) (quoi|si|ou|vers)|perdue?|paumee?|"
+                  r"aucune idee)\b")
 THANKS = re.compile(r"\b(merci|thanks?|top|genial|super)\b")  # … nor thanks (« j'adore, merci ! »)
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
 NOT = frozenset({"pas", "sauf", "ni", "jamais"})  # words turning down a name said after them
@@ -50,8 +58,10 @@ def _turned_down(text: str, entity: dict) -> bool:
 
 
 def asks_help_with_orientation(text: str, intent: str) -> bool:
-    """« aide moi stp je sais pas quoi faire comme métier »: help asked (the NLU's `help`) about orientation."""
-    return intent == HELP and bool(ORIENTATION.search(folded(text)))
+    """« aide moi stp je sais pas quoi faire comme métier »: help asked (the NLU's `help`) about orientation; or,
+    whatever the NLU heard, being lost about it (« j'ai raté mon bac, je fais quoi maintenant ? »)."""
+    said = folded(text)
+    return bool(ORIENTATION.search(said)) and (intent == HELP or bool(LOST.search(said)))
 
 
 def tells_tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> bool:
@@ -61,7 +71,19 @@ def tells_tastes(kb: KnowledgeBase, text: str, entities: list[dict]) -> bool:
     said = folded(text)
     if ASKING.search(said) or _names_other_records(entities, text):
         return False
-    return bool(PASSION.search(said) and not THANKS.search(said)) or bool(interests_said(kb, text))
+    return (bool(PASSION.search(said) or _likes_something(said)) and not THANKS.search(said)) \
+        or bool(interests_said(kb, text))
+
+
+def _likes_something(said: str) -> bool:
+    """« j'aime bien cuisiner pour ma famille », « j'adore les mangas » — not « j'aime bien », « j'adore ta réponse »."""
+    for liking in LIKING.finditer(said):
+        after = liking.group(2).split()
+        while after and after[0] in ADVERBS:
+            after.pop(0)
+        if after and after[0] not in NOT_A_TASTE and not (after[0] == "les" and after[1:2] == ["reponses"]):
+            return True
+    return False
 
 
 def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> bool:

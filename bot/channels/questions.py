@@ -21,7 +21,8 @@ them about the subject the first part named, as it does for a follow-up sent on 
   that names the subject is played first (`play_order`), the others then follow it up; the answers are still
   given in the order asked.
 
-Never split: a command or button payload (« /choose_option{…} »); a message whose first question names no
+Never split: a command or button payload (« /choose_option{…} »); a comparison (« comparer X et Y : études,
+salaire », « … pour les deux »: the side-by-side answer holds each fact); a message whose first question names no
 subject while a later question does (« c'est quel niveau ? et le titre 360 ? », « combien il gagne ? et un
 graphiste ? »: the first may be about the conversation's subject or the later one); one thing named with « et »
 (« c'est quoi la com externe et la com interne ? », « la différence entre un BTS et un BUT »); words after a
@@ -77,6 +78,9 @@ _FACT = re.compile(
     re.IGNORECASE)
 _SMALL = re.compile(r"(?:et|ou|mais|puis|aussi|alors|le|la|les|l|son|sa|ses|leur|leurs|ce|cette|ces|de|d|c|qu"
                     r"|est|sont|faut|il|elle|ils|elles|on|y|a|ça|ca|quoi|qui|que|en|au|aux)", re.IGNORECASE)
+# A comparison: one answer, side by side, holds every fact asked (« comparer orthophoniste et psychomotricien :
+# études, salaire », « … la durée des études et le salaire pour les deux »).
+_COMPARES = re.compile(r"\b(?:compar\w*|diff[ée]ren\w*|diff[èe]re\w*|vs|versus|les\s+deux|chacune?)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\bquel(?:le)?s?\b", re.IGNORECASE)
 _WHICH_THING = re.compile(r"(?:et\s+)?quel(?:le)?s?\s+\S+(?:\s+\S+)?", re.IGNORECASE)  # « et quelles certifications »
 _AND_ITEM = re.compile(r"et\s", re.IGNORECASE)
@@ -130,7 +134,7 @@ def is_command(text: str) -> bool:
 
 def split_questions(text: str, max_parts: int = MAX_PARTS) -> list[str]:
     """The questions of `text` in order, each a slice of it as written (see the module docstring)."""
-    if is_command(text) or max_parts < 2:
+    if is_command(text) or max_parts < 2 or _COMPARES.search(text):
         return [text]
     pieces = _questions(text)
     if len(pieces) < 1 or not _subject_first([_slice(text, span) for span in pieces]):

@@ -176,7 +176,9 @@ def test_a_word_the_nlu_kept_out_of_the_names_makes_no_comparison(chat):
                                   "traffic manager c'est équivalent à média planneur ?",
                                   "traffic manager et média planneur ça se ressemble ?",
                                   "qu'est-ce qui sépare le traffic manager du média planneur ?",
-                                  "traffic manager et média planneur, quels points communs ?"])
+                                  "traffic manager et média planneur, quels points communs ?",
+                                  "en quoi le traffic manager diffère-t-il du média planneur ?",
+                                  "traffic manager et média planneur, combien d'années d'études pour chacun ?"])
 def test_more_ways_to_ask_a_comparison(chat, text):
     said = chat.say(text, "ask_description",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])

@@ -341,3 +341,34 @@ def test_two_names_of_one_kind_and_a_comparing_word_compare_though_the_nlu_heard
 def test_a_comparison_naming_a_taste_is_no_exploration(chat):
     said = chat.say("prépa ou fac de maths, quoi de mieux pour faire des études longues", "ask_comparison")
     assert chat.slots.get(EXPLORATION) is None and "Noté" not in said
+
+
+def test_how_things_work_in_tastes_told_is_no_question(chat):
+    from actions.actions import ActionFallback
+    said = chat.say("j'aime bricoler, démonter des trucs et comprendre comment ça marche", "nlu_fallback",
+                    action=ActionFallback())
+    assert "Noté : réparer, bricoler, j'adore ça" in said
+
+
+def test_a_liking_told_under_another_question_starts_an_exploration(chat):
+    said = chat.say("J'aime bien cuisiner pour ma famille le week-end et tester des recettes", "ask_working_conditions")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_being_lost_about_orientation_said_off_topic_starts_an_exploration(chat):
+    from actions.actions import ActionOutOfScope
+    said = chat.say("j'ai raté mon bac, je fais quoi maintenant ?", "out_of_scope", action=ActionOutOfScope())
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_jobs_asked_for_ones_profile_with_one_interest_get_the_explorations_results(chat):
+    said = chat.say("quel métier correspondrait à mon profil ? j'aime la nature", "ask_jobs",
+                    [{"entity": "interest", "value": "nature"}])
+    assert "Des métiers pour toi" in said and state(chat).interests == [NATURE]
+
+
+@pytest.mark.parametrize("text", ["j'aime bien", "j'aime bien tes réponses", "j'aime pas ta réponse"])
+def test_liking_the_assistant_is_no_taste(chat, text):
+    from actions.actions import ActionSmallTalk
+    chat.say(text, "thank", action=ActionSmallTalk())
+    assert chat.slots.get(EXPLORATION) is None

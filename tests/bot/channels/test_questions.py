@@ -147,6 +147,9 @@ def test_facts_of_a_subject_named_last_are_split_and_that_part_is_played_first(t
     "rdv à 14:30 pour le BTS ?",
     "merci ! et le taux d'insertion ?",
     "bonjour : que fait un chef de pub ?",
+    # comparisons: one side-by-side answer holds every fact asked
+    "Comparer orthophoniste et psychomotricien svp : études, salaire, conditions de travail",
+    "prof des écoles ou CPE, la durée des études et le salaire de départ pour les deux ?",
     # commands and button payloads
     '/choose_option{"option": "RNCP36390"}',
     '/choose_option{"option": "le titre 360 : niveau ? certificateur ?"}',
