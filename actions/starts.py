@@ -31,6 +31,7 @@ LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisine
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas trop".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
 NOT_A_TASTE = frozenset("ca ta tes ton toi te vous votre vos cette ce cet quand reponse reponses".split())
+NOT_A_TASTE_PHRASES = frozenset({"les reponses", "l idee", "le principe", "le bot", "le site", "l appli", "le chat"})
 # being lost (« je fais quoi maintenant », « je sais pas si je dois changer »), said with orientation words
 LOST = re.compile(r"\b(je fais quoi|quoi faire|que faire|je sais (pas|plus) (quoi|si|ou|vers)|perdue?|paumee?|"
                   r"aucune idee)\b")
@@ -81,7 +82,7 @@ def _likes_something(said: str) -> bool:
         after = liking.group(2).split()
         while after and after[0] in ADVERBS:
             after.pop(0)
-        if after and after[0] not in NOT_A_TASTE and not (after[0] == "les" and after[1:2] == ["reponses"]):
+        if after and after[0] not in NOT_A_TASTE and " ".join(after[:2]) not in NOT_A_TASTE_PHRASES:
             return True
     return False
 

@@ -367,7 +367,8 @@ def test_jobs_asked_for_ones_profile_with_one_interest_get_the_explorations_resu
     assert "Des métiers pour toi" in said and state(chat).interests == [NATURE]
 
 
-@pytest.mark.parametrize("text", ["j'aime bien", "j'aime bien tes réponses", "j'aime pas ta réponse"])
+@pytest.mark.parametrize("text", ["j'aime bien", "j'aime bien tes réponses", "j'aime pas ta réponse",
+                                  "j'aime beaucoup l'idée"])
 def test_liking_the_assistant_is_no_taste(chat, text):
     from actions.actions import ActionSmallTalk
     chat.say(text, "thank", action=ActionSmallTalk())
