@@ -39,7 +39,7 @@ COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequ
                        r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
                        r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que|"
                        r"\b(le|la|les) (plus|moins)\b|ressembl|s[eé]pare|points? communs?|similaire|se valent|plut[oô]t\b|"
-                       r"diff[eè]re|\bchacune?\b")
+                       r"diff[eè]re|\bchacune?\b|par rapport (a|à|au|aux)\b|\bface (a|à|au|aux)\b")
 
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:

@@ -40,6 +40,11 @@ STOP_WORDS = re.compile(r"^\W*(recommencer|on recommence|recommence|stop|stoppe|
                         r"quitter|laisse tomber|on laisse tomber)\W*$")
 ANY_SECTOR = re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas d importance|aucun|non|tous|pas de "
                         r"secteur|passer|suite)\b")
+# A clause turning down what it names next (« pas les maths », « ni vendre », « à part prof », « nul en maths »),
+# unless a liking verb comes after the refusal (« je sais pas, j'aime les animaux »).
+REFUSING = re.compile(r"\b(pas|ni|jamais|sans|sauf|hormis|a part|deteste\w*|horreur|nulle?s?|bof)\b")
+LIKING_VERB = re.compile(r"\b(aime|adore|kiffe|prefere|passionne\w*|plait|interesse)\b")
+CLAUSE_END = re.compile(r"[,.;:!?]|\bmais\b|\bpar contre\b")
 SECTOR_SIMILARITY = 85  # a word of the message this close to a word of a sector's name names it (typos)
 
 
@@ -242,15 +247,27 @@ def folded(text: str) -> str:
 
 
 def interests_said(kb: KnowledgeBase, text: str) -> list[str]:
-    """The centres d'intérêt a message names in words, in order (« j'aime écrire et les animaux », « dessiner »):
-    the names the base gives them, word for word or nearly (typos)."""
-    linker = _interest_names(kb)
-    found = [f.ids[0] for f in find_mentions(linker, text) if f.result.status == "found" and f.result.best.score >= 80]
+    """The centres d'intérêt a message names in words as tastes, in order (« j'aime écrire et les animaux »,
+    « dessiner »): the names the base gives them, word for word or nearly (typos); not those turned down (« j'aime
+    pas trop parler au téléphone ni vendre »)."""
+    linker, said_folded = _interest_names(kb), folded(text)
+    found = [f.ids[0] for f in find_mentions(linker, text) if f.result.status == "found" and f.result.best.score >= 80
+             and not turned_down(said_folded, f.start)]
     said = f" {normalize(text).text} "
     for alias in linker.aliases:  # names whose words are all question words to the linker (« aider les autres »)
         if f" {alias.norm} " in said and alias.record_id not in found:
-            found.append(alias.record_id)
+            at = re.search(rf"\b{re.escape(alias.norm.split()[0])}", said_folded)
+            if at is None or not turned_down(said_folded, at.start()):
+                found.append(alias.record_id)
     return list(dict.fromkeys(found))
+
+
+def turned_down(said_folded: str, start: int) -> bool:
+    """Whether what a folded message names at `start` is turned down by its clause (« j'aime pas les maths », « à
+    part prof »), not liked (« je sais pas, j'aime les animaux »)."""
+    clause = CLAUSE_END.split(said_folded[:start])[-1]
+    liking = list(LIKING_VERB.finditer(clause))
+    return REFUSING.search(clause[liking[-1].start():] if liking else clause) is not None
 
 
 @lru_cache(maxsize=2)

@@ -10,7 +10,7 @@ import re
 from knowledge.kb import KnowledgeBase
 from knowledge.mentions import find_mentions
 
-from .explore import folded, interests_said
+from .explore import folded, interests_said, turned_down
 from .record_types import INTERET, type_of_entity
 
 # a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
@@ -21,9 +21,13 @@ ASKING = re.compile(r"\?|\b(quels?|quelles?|lequel|lesquel(le)?s|combien|pourquo
 ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|voeux|avenir|plus tard|quoi faire|"
                          r"ma voie|filieres?|specialites?|jobs?|taf|boulot|travail|etudes|formations?|lycee|"
                          r"seconde|bac|brevet|perdue?|paumee?|decroch\w*|reorient\w*)\b")
+# what could suit the student, asked in any words (« qu'est-ce qui pourrait me correspondre ? »): job ideas even
+# without a word for jobs
+FOR_ME = re.compile(r"\b(pour moi|me correspond\w*|m irai\w*|me plair\w*|je pourrais faire|je peux faire|"
+                    r"mon profil)\b")
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
-SUGGEST = re.compile(r"\b(idees?|propos\w*|conseill\w*|sugg\w*|pour moi|me correspond\w*|m irai\w*|me plair\w*|"
-                     r"quoi faire|je pourrais faire|je peux faire|on peut faire|on pourrait faire|mon profil)\b")
+SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on peut faire|on pourrait faire)\b|"
+                     rf"{FOR_ME.pattern}")
 # a passion told (« passionné de cuisine », « fan de mangas », « j'adore réparer des scooters »), not a liking for
 # the assistant's answer (« j'adore ta réponse »)
 PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe)\b")
@@ -37,8 +41,6 @@ LOST = re.compile(r"\b(je fais quoi|quoi faire|que faire|je sais (pas|plus) (quo
                   r"aucune idee)\b")
 THANKS = re.compile(r"\b(merci|thanks?|top|genial|super)\b")  # … nor thanks (« j'adore, merci ! »)
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
-NOT = frozenset({"pas", "sauf", "ni", "jamais"})  # words turning down a name said after them
-TURNED_DOWN_WORDS = 4  # … among the words just before it (« mais pas envie d'être prof »)
 HELP = "help"
 JOBS = "ask_jobs"
 
@@ -52,10 +54,7 @@ def _names_other_records(entities: list[dict], text: str = "") -> bool:
 
 def _turned_down(text: str, entity: dict) -> bool:
     start = entity.get("start")
-    if not text or not isinstance(start, int):
-        return False
-    before = folded(text[:start]).split()[-TURNED_DOWN_WORDS:]
-    return any(word in NOT for word in before)
+    return bool(text) and isinstance(start, int) and turned_down(folded(text), start)
 
 
 def asks_help_with_orientation(text: str, intent: str) -> bool:
@@ -92,7 +91,7 @@ def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dic
     timide ? » (the NLU's ask_jobs, about nothing the base names), or ideas asked whatever question the NLU
     heard (« des idées de boulots où on voyage ? »)."""
     said = folded(text)
-    asked = intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said))
+    asked = intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said)) or bool(FOR_ME.search(said))
     return (not subject and asked and not any(type_of_entity(e) for e in entities)
             and not any(found.type != INTERET for found in find_mentions(kb.linker, text))  # nor the base's reading
             and not interests_said(kb, text))
@@ -106,8 +105,8 @@ def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list
     said = folded(text)
     if not (ASKING.search(said) or SUGGEST.search(said)):
         return []  # tastes stated, asking nothing (« j'aime écrire et les animaux »): the exploration's first step
-    other_question = intent != JOBS and not subject and bool(WORK.search(said))
-    if not (intent == JOBS or other_question) or _names_other_records(entities):
+    other_question = intent != JOBS and not subject and bool(WORK.search(said) or FOR_ME.search(said))
+    if not (intent == JOBS or other_question) or _names_other_records(entities, text):
         return []
     named = interests_said(kb, text)
     return named if other_question or len(named) >= 2 or (named and SUGGEST.search(said)) else []

@@ -178,7 +178,8 @@ def test_a_word_the_nlu_kept_out_of_the_names_makes_no_comparison(chat):
                                   "qu'est-ce qui sépare le traffic manager du média planneur ?",
                                   "traffic manager et média planneur, quels points communs ?",
                                   "en quoi le traffic manager diffère-t-il du média planneur ?",
-                                  "traffic manager et média planneur, combien d'années d'études pour chacun ?"])
+                                  "traffic manager et média planneur, combien d'années d'études pour chacun ?",
+                                  "ça vaut quoi le traffic manager par rapport au média planneur ?"])
 def test_more_ways_to_ask_a_comparison(chat, text):
     said = chat.say(text, "ask_description",
                     [{"entity": "job", "value": "traffic manager"}, {"entity": "job", "value": "média planneur"}])

@@ -14,6 +14,7 @@ from knowledge.kb import KnowledgeBase
 pytestmark = pytest.mark.unit
 
 NATURE, ANIMALS = "CI.j-aime-la-nature", "CI.je-veux-m-occuper-d-animaux"
+DRAWING = "CI.j-ai-un-bon-coup-de-crayon"
 
 
 @pytest.fixture(scope="module")
@@ -373,3 +374,23 @@ def test_liking_the_assistant_is_no_taste(chat, text):
     from actions.actions import ActionSmallTalk
     chat.say(text, "thank", action=ActionSmallTalk())
     assert chat.slots.get(EXPLORATION) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("j'aime pas trop parler au téléphone ni vendre", []),
+    ("je suis nulle en maths mais j'aime les animaux", [ANIMALS]),
+    ("je sais pas j'aime les animaux", [ANIMALS]),
+    ("j'adore les animaux et pas trop la nature", [ANIMALS])])
+def test_interests_turned_down_are_no_tastes(base, text, expected):
+    assert interests_said(base, text) == expected
+
+
+def test_what_could_suit_me_asked_under_another_question_starts_an_exploration(chat):
+    said = chat.say("je suis plutôt introverti, j'aime pas trop parler au téléphone ni vendre, qu'est-ce qui pourrait "
+                    "me correspondre ?", "ask_profile")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_what_i_could_do_with_a_taste_asked_under_another_question_gets_the_explorations_results(chat):
+    said = chat.say("qu'est-ce que je peux faire si j'aime dessiner et les mangas ?", "ask_profile")
+    assert "Des métiers pour toi" in said and state(chat).interests == [DRAWING]
