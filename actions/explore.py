@@ -42,7 +42,8 @@ ANY_SECTOR = re.compile(r"\b(peu importe|m en fiche|sais pas|n importe|egal|pas 
                         r"secteur|passer|suite)\b")
 # A clause turning down what it names next (« pas les maths », « ni vendre », « à part prof », « nul en maths »),
 # unless a liking verb comes after the refusal (« je sais pas, j'aime les animaux »).
-REFUSING = re.compile(r"\b(pas|ni|jamais|sans|sauf|hormis|a part|deteste\w*|horreur|nulle?s?|bof)\b")
+REFUSING = re.compile(r"\b(pas|ni|jamais|sans|rien|deteste\w*|horreur|nul(le)?s?|bof)\b")
+EXCEPT = re.compile(r"\b(sauf|hormis|a part)\b")  # refuses, unless it excepts from a refusal (« nul sauf en sport »)
 LIKING_VERB = re.compile(r"\b(aime|adore|kiffe|prefere|passionne\w*|plait|interesse)\b")
 CLAUSE_END = re.compile(r"[,.;:!?]|\bmais\b|\bpar contre\b")
 SECTOR_SIMILARITY = 85  # a word of the message this close to a word of a sector's name names it (typos)
@@ -267,7 +268,11 @@ def turned_down(said_folded: str, start: int) -> bool:
     part prof »), not liked (« je sais pas, j'aime les animaux »)."""
     clause = CLAUSE_END.split(said_folded[:start])[-1]
     liking = list(LIKING_VERB.finditer(clause))
-    return REFUSING.search(clause[liking[-1].start():] if liking else clause) is not None
+    clause = clause[liking[-1].start():] if liking else clause
+    excepted = list(EXCEPT.finditer(clause))
+    if excepted:
+        return REFUSING.search(clause[:excepted[-1].start()]) is None
+    return REFUSING.search(clause) is not None
 
 
 @lru_cache(maxsize=2)

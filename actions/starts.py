@@ -109,4 +109,5 @@ def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list
     if not (intent == JOBS or other_question) or _names_other_records(entities, text):
         return []
     named = interests_said(kb, text)
-    return named if other_question or len(named) >= 2 or (named and SUGGEST.search(said)) else []
+    own = SUGGEST.search(said) or PASSION.search(said)  # ideas asked, or a passion told (« passionnée de sport »)
+    return named if other_question or len(named) >= 2 or (named and own) else []

@@ -14,7 +14,7 @@ from knowledge.kb import KnowledgeBase
 pytestmark = pytest.mark.unit
 
 NATURE, ANIMALS = "CI.j-aime-la-nature", "CI.je-veux-m-occuper-d-animaux"
-DRAWING = "CI.j-ai-un-bon-coup-de-crayon"
+DRAWING, SPORT = "CI.j-ai-un-bon-coup-de-crayon", "CI.le-sport-est-ma-passion"
 
 
 @pytest.fixture(scope="module")
@@ -380,7 +380,9 @@ def test_liking_the_assistant_is_no_taste(chat, text):
     ("j'aime pas trop parler au téléphone ni vendre", []),
     ("je suis nulle en maths mais j'aime les animaux", [ANIMALS]),
     ("je sais pas j'aime les animaux", [ANIMALS]),
-    ("j'adore les animaux et pas trop la nature", [ANIMALS])])
+    ("j'adore les animaux et pas trop la nature", [ANIMALS]),
+    ("nul en tout sauf en sport", [SPORT]),
+    ("tout sauf le sport", [])])
 def test_interests_turned_down_are_no_tastes(base, text, expected):
     assert interests_said(base, text) == expected
 
@@ -394,3 +396,10 @@ def test_what_could_suit_me_asked_under_another_question_starts_an_exploration(c
 def test_what_i_could_do_with_a_taste_asked_under_another_question_gets_the_explorations_results(chat):
     said = chat.say("qu'est-ce que je peux faire si j'aime dessiner et les mangas ?", "ask_profile")
     assert "Des métiers pour toi" in said and state(chat).interests == [DRAWING]
+
+
+def test_jobs_asked_for_a_passion_told_with_a_job_turned_down_get_the_explorations_results(chat):
+    text = "passionnée de sport, y a des métiers dans le sport à part prof d'EPS ?"
+    said = chat.say(text, "ask_jobs", [{"entity": "job", "value": "prof d'EPS", "start": text.index("prof"),
+                                        "end": len(text) - 2}])
+    assert "Des métiers pour toi" in said and state(chat).interests == [SPORT]
