@@ -40,6 +40,8 @@ MESSAGES = [
     # after « titre », a certification even where the words are a job's name
     ("métiers accessibles avec le titre pro secrétaire assistant",
      [("titre pro secrétaire assistant", "certification", None)]),
+    # school subjects are interests; « mener » (« ça peut mener à… ») is no « mener l'enquête »
+    ("la SVT ça peut mener à quels métiers ?", [("SVT", "interet", "CI.j-aime-bien-faire-des-experiences")]),
     ("c'est quoi une agence de com ?", [("agence de com", "secteur", "SECT.agence-de-communication")]),
     ("je prends celui de l'ISEFAC", [("ISEFAC", "certification", "RNCP28684")]),
 ]
