@@ -30,7 +30,7 @@ SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on pe
                      rf"{FOR_ME.pattern}")
 # a passion told (« passionné de cuisine », « fan de mangas », « j'adore réparer des scooters »), not a liking for
 # the assistant's answer (« j'adore ta réponse »)
-PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe)\b")
+PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas))\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas trop".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
