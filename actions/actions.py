@@ -184,7 +184,7 @@ class ActionFallback(Action):
     @staticmethod
     def _rescue(tracker: Tracker) -> Optional[str]:
         """A question intent close behind the fallback, when the message names a record (or an unknown one); an
-        exploration close behind it, when the message names none.
+        exploration close behind it, when the message names none (interests aside).
 
         « que fait une infirmière ? » may fall under the NLU threshold; its runner-up intent and the
         named job are enough to answer it (here: honestly, that the job is not in the base)."""
@@ -193,7 +193,8 @@ class ActionFallback(Action):
         ranking = [r for r in message.get("intent_ranking") or []
                    if r.get("name") != FALLBACK and (offered or r.get("name") != "choose_option")]
         named = any(type_of_entity(e) for e in message.get("entities") or [])
-        if (ranking and ranking[0].get("name") == EXPLORE and not named
+        records = any(type_of_entity(e) not in (None, INTERET) for e in message.get("entities") or [])
+        if (ranking and ranking[0].get("name") == EXPLORE and not records
                 and float(ranking[0].get("confidence") or 0) >= RESCUE_CONFIDENCE):
             return EXPLORE  # « comment savoir quel métier faire ? », the NLU torn between exploring and another
         if not ranking or not is_question(ranking[0].get("name") or ""):

@@ -28,9 +28,9 @@ FOR_ME = re.compile(r"\b(pour moi|me correspond\w*|m irai\w*|me plair\w*|je pour
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
 SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on peut faire|on pourrait faire)\b|"
                      rf"{FOR_ME.pattern}")
-# a passion told (« passionné de cuisine », « fan de mangas », « j'adore réparer des scooters »), not a liking for
-# the assistant's answer (« j'adore ta réponse »)
-PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas))\b")
+# a passion told (« passionné de cuisine », « fan de mangas », « mes matières préférées », « mon truc c'est… »)
+PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas)|"
+                     r"prefer\w*|mon truc)\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas trop".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)

@@ -403,3 +403,16 @@ def test_jobs_asked_for_a_passion_told_with_a_job_turned_down_get_the_exploratio
     said = chat.say(text, "ask_jobs", [{"entity": "job", "value": "prof d'EPS", "start": text.index("prof"),
                                         "end": len(text) - 2}])
     assert "Des métiers pour toi" in said and state(chat).interests == [SPORT]
+
+
+def test_an_exploration_close_behind_the_fallback_starts_with_the_interests_named(domain):
+    runners_up = [("explore", 0.42), ("ask_jobs", 0.3)]
+    messages, slots = unsure(domain, "mon truc c'est la nature et la chimie, y a un métier entre les deux ?",
+                             runners_up, [{"entity": "interest", "value": "nature", "status": "found"}])
+    assert slots.get(EXPLORATION) and NATURE in Exploration.parse(slots[EXPLORATION]).interests
+
+
+def test_jobs_asked_for_favourite_subjects_get_the_explorations_results(chat):
+    said = chat.say("mes matières préférées c'étaient la SVT et l'histoire-géo, ça peut mener à quels métiers ?",
+                    "ask_jobs", [{"entity": "interest", "value": "SVT"}])
+    assert "Des métiers pour toi" in said and len(state(chat).interests) == 1
