@@ -1,7 +1,9 @@
 """What in a message asks to be guided, whatever the NLU's intent: tastes stated without a question (« j'aime
-écrire et les réseaux sociaux »), job ideas asked with nothing named (« des idées de métiers ? »), jobs asked for
-several interests, help asked about orientation rather than about the assistant. actions/guide.py starts the
-exploration on them."""
+écrire et les réseaux sociaux », « passionné de cuisine »), job ideas asked with nothing named (« des idées de
+métiers ? », « qu'est-ce qui pourrait me correspondre ? »), jobs asked for several interests or for one's own,
+help asked about orientation rather than about the assistant, being lost about it (« j'ai raté mon bac, je fais
+quoi ? »). Names and interests turned down (« pas envie d'être prof », « ni vendre ») count for nothing.
+actions/guide.py starts the exploration on them."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on pe
 PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas)|"
                      r"prefer\w*|mon truc)\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
-ADVERBS = frozenset("bien beaucoup trop vraiment grave pas trop".split())
+ADVERBS = frozenset("bien beaucoup trop vraiment grave pas".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
 NOT_A_TASTE = frozenset("ca ta tes ton toi te vous votre vos cette ce cet quand reponse reponses".split())
 NOT_A_TASTE_PHRASES = frozenset({"les reponses", "l idee", "le principe", "le bot", "le site", "l appli", "le chat"})
