@@ -38,7 +38,7 @@ COMPARING = re.compile(r"diff[eé]ren|compar|\bvs\b|versus|\bentre\b|\bou\b|lequ
                        r"(le|la|les) m[eê]mes?\b|m[eê]me (chose|m[eé]tier|combat)|h[eé]site|distingu|change quoi|"
                        r"c[oô]te [aà] c[oô]te|les deux|\bles\b.*\bcompare|\bchange\b|\bdiff\b|[eé]quivalen|avantages?\b|"
                        r"inconv[eé]nients?|vaut autant|[eé]cart\b|\s/\s|\b(plus|moins) (\S+ ){0,3}qu(e|')|autant que|"
-                       r"\b(le|la|les) (plus|moins)\b|ressembl|s[eé]pare|points? communs?|similaire|se valent|plut[oô]t\b|"
+                       r"\b(le|la|les) (plus|moins)\b|ressembl|s[eé]pare|points? communs?|similaire|se valent|"
                        r"diff[eè]re|\bchacune?\b|par rapport (a|à|au|aux)\b|\bface (a|à|au|aux)\b")
 
 
@@ -113,9 +113,10 @@ class ActionAnswer(Action):
         elif intent == EXPLORE and tracker.get_slot("subject") and (self._confidence(tracker) < WEAK_EXPLORE
                                                                     or CORRECTING.search(folded(text))):
             intent = self._next_question(tracker, intent)  # « je me suis mal exprimée : c'est les formations »
-        # « ok, et c'est situé où ? » asks a fact; an exploration the NLU is sure of stays one (« notre fille a
-        # son bac général mais rien sur Parcoursup, quelles solutions ? »)
-        sure_explore = intent == EXPLORE and self._confidence(tracker) >= WEAK_EXPLORE
+        # « ok, et c'est situé où ? » asks a fact; an exploration the NLU is sure of, with no subject under way,
+        # stays one (« notre fille a son bac général mais rien sur Parcoursup, quelles solutions ? »)
+        sure_explore = (intent == EXPLORE and self._confidence(tracker) >= WEAK_EXPLORE
+                        and not tracker.get_slot("subject"))
         if not is_question(intent) and not sure_explore and not tracker.get_slot("pending_options"):
             intent = subject_fact(knowledge_base(), tracker) or intent
         return self.answer(dispatcher, tracker, intent)
@@ -192,6 +193,8 @@ class ActionFallback(Action):
         offered = bool(tracker.get_slot("pending_options"))  # a choice only when options wait for one
         ranking = [r for r in message.get("intent_ranking") or []
                    if r.get("name") != FALLBACK and (offered or r.get("name") != "choose_option")]
+        if CORRECTING.search(folded(message.get("text") or "")):  # « non attends, c'est la date que je voulais »:
+            ranking = [r for r in ranking if is_question(r.get("name") or "")]  # its « non » is no answer
         named = any(type_of_entity(e) for e in message.get("entities") or [])
         records = any(type_of_entity(e) not in (None, INTERET) for e in message.get("entities") or [])
         if (ranking and ranking[0].get("name") == EXPLORE and not records

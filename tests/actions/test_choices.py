@@ -173,3 +173,13 @@ def test_a_word_that_also_names_a_centre_d_interet_narrows_the_options(chat):
     assert len(options(chat)) > 1
     said = chat.say("l'informatique", "nlu_fallback", action=ActionFallback())
     assert "Pour devenir développeuse informatique" in said
+
+
+def test_a_correction_the_nlu_was_unsure_of_answers_the_question_behind_its_no(domain):
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "deny", "confidence": 0.49},
+               {"name": "ask_validity_dates", "confidence": 0.45}]
+    tracker = turn(text="non attends, c'est la date d'échéance que je voulais", intent="nlu_fallback",
+                   ranking=ranking, slots={"subject": TITLE_360})
+    messages, _ = run(ActionFallback(), tracker, domain)
+    assert messages[0]["answer_question"] == "ask_validity_dates" and "2020" in messages[0]["text"]

@@ -416,3 +416,13 @@ def test_jobs_asked_for_favourite_subjects_get_the_explorations_results(chat):
     said = chat.say("mes matières préférées c'étaient la SVT et l'histoire-géo, ça peut mener à quels métiers ?",
                     "ask_jobs", [{"entity": "interest", "value": "SVT"}])
     assert "Des métiers pour toi" in said and len(state(chat).interests) == 1
+
+
+def test_an_exploration_the_nlu_is_sure_of_asking_a_fact_of_the_subject_under_way_is_that_fact(domain):
+    from actions.actions import ActionAnswer
+    from tests.actions.conftest import run, turn
+    ranking = [{"name": "explore", "confidence": 0.7}, {"name": "ask_working_conditions", "confidence": 0.2}]
+    tracker = turn(text="et c'est surtout dans quelle région qu'il y a du boulot ?", intent="explore",
+                   ranking=ranking, slots={"subject": "MET.8", "metier_id": "MET.8"})
+    messages, slots = run(ActionAnswer(), tracker, domain)
+    assert "Île-de-France" in messages[0]["text"] and slots.get(EXPLORATION) is None
