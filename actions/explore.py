@@ -1,7 +1,7 @@
 """« Je ne sais pas quoi faire » : a guided exploration in a few taps (issue 18, part 1). One to three ONISEP centres
 d'intérêt (pages of buttons, or said in words), optionally a sector of activity among those of the jobs they lead
 to, how long the student wants to study, then at most five jobs ranked by the interests they match (ties: the level
-that fits best), each with one line saying why; buttons open a job (the normal conversation goes on about it), show
+that fits, then the jobs that stand best for them), each with one line saying why; buttons open a job (the normal conversation goes on about it), show
 five more, change the choices or leave. Everything comes from the base: the interests, the jobs attached to them,
 their sectors and access levels."""
 
@@ -23,6 +23,7 @@ from knowledge.model import CentreInteret, Metier
 from knowledge.normalize import fold
 
 from .compose import Answer, join_fr, sources_line, study_level, title_of
+from .secteur import interest_rank
 
 PREFIX = "explore:"  # button payloads of the exploration: /choose_option{"choice": "explore:…"}
 PAGE = 8  # interests offered at once
@@ -184,7 +185,8 @@ def years(level: str) -> Optional[int]:
 
 def ranked(kb: KnowledgeBase, state: Exploration) -> list[tuple[Metier, list[str]]]:
     """Jobs attached to the chosen interests (in the sector chosen, if any): most interests matched first, then those
-    whose access level fits the studies wanted, then the shortest studies, then by name."""
+    whose access level fits the studies wanted, then those that stand best for them (the school's documents, then
+    fiches naming one of them first), then the shortest studies, then by name."""
     matched: dict[str, list[str]] = {}
     for interest in state.interests:
         for job in kb.metiers_for_interest(interest):
@@ -197,9 +199,10 @@ def ranked(kb: KnowledgeBase, state: Exploration) -> list[tuple[Metier, list[str
             continue
         level = years(job.niveau_acces_min)
         fits = level is not None and low <= level <= high
-        rows.append((-len(which), not fits, level if level is not None else 99, fold(title_of(job)), job, which))
-    rows.sort(key=lambda row: row[:4])
-    return [(row[4], row[5]) for row in rows]
+        rows.append(((-len(which), not fits, *interest_rank(job, which), level if level is not None else 99,
+                      fold(title_of(job))), job, which))
+    rows.sort(key=lambda row: row[0])
+    return [(job, which) for _, job, which in rows]
 
 
 def results(kb: KnowledgeBase, state: Exploration, gender: str) -> Answer:

@@ -44,10 +44,14 @@ def internal_external(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer
     return answer(record, "\n\n".join(parts))
 
 
+def interest_rank(job: Metier, interest_ids: list[str]) -> tuple[bool, bool]:
+    """How well a job stands for interests: jobs of the school's documents first, then those whose fiche names one
+    of them first (a key to sort by)."""
+    return bool(job.source.edition), job.centres_interet[:1] not in ([i] for i in interest_ids)
+
+
 def _interest_rank(job: Metier, interest_id: str) -> tuple:
-    """Jobs of the school's documents first, then those whose fiche names the interest first, then by name."""
-    position = job.centres_interet.index(interest_id) if interest_id in job.centres_interet else 99
-    return (bool(job.source.edition), min(position, 1), fold(job_title(job)))
+    return (*interest_rank(job, [interest_id]), fold(job_title(job)))
 
 
 def jobs_for_interest(kb: KnowledgeBase, record: CentreInteret, gender: str, start: int = 0) -> Answer:

@@ -14,6 +14,7 @@ from knowledge.mentions import find_mentions
 
 from .explore import folded, interests_said, turned_down
 from .record_types import INTERET, type_of_entity
+from .routing import is_question
 
 # a message asking something, not stating tastes (« j'aime la musique, quel métier ? » asks for the list)
 # (« comment » only opening a clause: « j'aime démonter des trucs et comprendre comment ça marche » asks nothing)
@@ -33,6 +34,12 @@ SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on pe
 # a passion told (« passionné de cuisine », « fan de mangas », « mes matières préférées », « mon truc c'est… »)
 PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas)|"
                      r"prefer\w*|mon truc)\b")
+# a taste said of oneself (« j'aime bricoler, c'est quoi les métiers qui vont avec ? », « je veux aider les gens »),
+# not asked about in general (« quels métiers quand on aime les animaux ? » gets its list)
+PERSONAL = re.compile(r"\b(j ?aime|j ?adore|me plai\w*|je veux|je voudrais|j aimerais|je suis (passionnee?|fan|fort|"
+                      r"forte|bon|bonne|doue|douee))\b")
+# jobs asked for (« quels métiers recrutent sans le bac ? »), whatever fact of a record the NLU heard
+JOBS_ASKED = re.compile(r"\b(quels?|quelles?) (sont les )?(metiers?|boulots?|jobs?|professions?|emplois?)\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
@@ -93,7 +100,8 @@ def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dic
     timide ? » (the NLU's ask_jobs, about nothing the base names), or ideas asked whatever question the NLU
     heard (« des idées de boulots où on voyage ? »)."""
     said = folded(text)
-    asked = intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said)) or bool(FOR_ME.search(said))
+    asked = (intent == JOBS or bool(SUGGEST.search(said) and WORK.search(said)) or bool(FOR_ME.search(said))
+             or (is_question(intent) and bool(JOBS_ASKED.search(said))))
     return (not subject and asked and not any(type_of_entity(e) for e in entities)
             and not any(found.type != INTERET for found in find_mentions(kb.linker, text))  # nor the base's reading
             and not interests_said(kb, text))
@@ -111,5 +119,5 @@ def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list
     if not (intent == JOBS or other_question) or _names_other_records(entities, text):
         return []
     named = interests_said(kb, text)
-    own = SUGGEST.search(said) or PASSION.search(said)  # ideas asked, or a passion told (« passionnée de sport »)
+    own = SUGGEST.search(said) or PASSION.search(said) or PERSONAL.search(said)  # ideas asked, one's own tastes
     return named if other_question or len(named) >= 2 or (named and own) else []

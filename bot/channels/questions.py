@@ -80,7 +80,8 @@ _SMALL = re.compile(r"(?:et|ou|mais|puis|aussi|alors|le|la|les|l|son|sa|ses|leur
                     r"|est|sont|faut|il|elle|ils|elles|on|y|a|ça|ca|quoi|qui|que|en|au|aux)", re.IGNORECASE)
 # A comparison: one answer, side by side, holds every fact asked (« comparer orthophoniste et psychomotricien :
 # études, salaire », « … la durée des études et le salaire pour les deux »).
-_COMPARES = re.compile(r"\b(?:compar\w*|diff[ée]ren\w*|diff[èe]re\w*|vs|versus|les\s+deux|chacune?)\b", re.IGNORECASE)
+_COMPARES = re.compile(r"\b(?:compar\w*|diff[ée]ren\w*|diff[èe]re\w*|vs|versus|les\s+deux|chacune?|lequel|laquelle"
+                       r"|lesquel(?:le)?s)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\bquel(?:le)?s?\b", re.IGNORECASE)
 _WHICH_THING = re.compile(r"(?:et\s+)?quel(?:le)?s?\s+\S+(?:\s+\S+)?", re.IGNORECASE)  # « et quelles certifications »
 _AND_ITEM = re.compile(r"et\s", re.IGNORECASE)

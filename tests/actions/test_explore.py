@@ -426,3 +426,24 @@ def test_an_exploration_the_nlu_is_sure_of_asking_a_fact_of_the_subject_under_wa
                    ranking=ranking, slots={"subject": "MET.8", "metier_id": "MET.8"})
     messages, slots = run(ActionAnswer(), tracker, domain)
     assert "Île-de-France" in messages[0]["text"] and slots.get(EXPLORATION) is None
+
+
+@pytest.mark.parametrize("text", ["j'aime bien bricoler et réparer des scooters, c'est quoi les métiers qui vont avec ?",
+                                  "je veux m'occuper d'animaux mais pas dans le médical, il y a quoi comme métiers ?"])
+def test_jobs_asked_for_ones_own_taste_get_the_explorations_results(chat, text):
+    said = chat.say(text, "ask_jobs")
+    assert "Des métiers pour toi" in said and len(state(chat).interests) == 1
+
+
+def test_jobs_asked_with_nothing_named_under_a_records_question_start_an_exploration(chat):
+    said = chat.say("quels métiers recrutent beaucoup en ce moment sans avoir besoin du bac ?", "ask_level")
+    assert "centres d'intérêt" in said and state(chat) == Exploration()
+
+
+def test_the_jobs_that_stand_best_for_an_interest_come_first(base):
+    jobs = [job for job, _ in ranked(base, Exploration(interests=["CI.j-aime-communiquer"], level="any"))]
+    documents = [job for job in jobs if not job.source.edition]
+    assert documents and jobs[:len(documents)] == documents  # the school's own documents first
+    rest = jobs[len(documents):]
+    firsts = [job.centres_interet[:1] == ["CI.j-aime-communiquer"] for job in rest]
+    assert firsts == sorted(firsts, reverse=True)  # then fiches naming it first

@@ -150,6 +150,7 @@ def test_facts_of_a_subject_named_last_are_split_and_that_part_is_played_first(t
     # comparisons: one side-by-side answer holds every fact asked
     "Comparer orthophoniste et psychomotricien svp : études, salaire, conditions de travail",
     "prof des écoles ou CPE, la durée des études et le salaire de départ pour les deux ?",
+    "On peut faire l'alternance en BTS SIO et en BTS CIEL ? lequel est mieux pour les réseaux",
     # commands and button payloads
     '/choose_option{"option": "RNCP36390"}',
     '/choose_option{"option": "le titre 360 : niveau ? certificateur ?"}',
