@@ -27,9 +27,9 @@ ORIENTATION = re.compile(r"\b(metiers?|orientation|orienter|parcoursup|affelnet|
 # what could suit the student, asked in any words (« qu'est-ce qui pourrait me correspondre ? »): job ideas even
 # without a word for jobs
 FOR_ME = re.compile(r"\b(pour moi|me correspond\w*|m irai\w*|me plair\w*|je pourrais faire|je peux faire|"
-                    r"mon profil)\b")
+                    r"on peut faire|on pourrait faire|peut on faire|mon profil)\b")
 # job ideas asked for (« des idées de métiers ? », « un métier pour moi »), not a fact about jobs in general
-SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire|on peut faire|on pourrait faire)\b|"
+SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire)\b|"
                      rf"{FOR_ME.pattern}")
 # a passion told (« passionné de cuisine », « fan de mangas », « mes matières préférées », « mon truc c'est… »)
 PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas)|"
@@ -38,8 +38,10 @@ PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|me
 # not asked about in general (« quels métiers quand on aime les animaux ? » gets its list)
 PERSONAL = re.compile(r"\b(j ?aime|j ?adore|me plai\w*|je veux|je voudrais|j aimerais|je suis (passionnee?|fan|fort|"
                       r"forte|bon|bonne|doue|douee))\b")
-# jobs asked for (« quels métiers recrutent sans le bac ? »), whatever fact of a record the NLU heard
-JOBS_ASKED = re.compile(r"\b(quels?|quelles?) (sont les )?(metiers?|boulots?|jobs?|professions?|emplois?)\b")
+# jobs or studies asked for (« quels métiers recrutent sans le bac ? », « quelles formations courtes en
+# alternance ? »), whatever fact of a record the NLU heard
+JOBS_ASKED = re.compile(r"\b(quels?|quelles?) (sont les )?(metiers?|boulots?|jobs?|professions?|emplois?|"
+                        r"formations?|etudes|filieres?)\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)

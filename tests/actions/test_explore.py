@@ -435,8 +435,12 @@ def test_jobs_asked_for_ones_own_taste_get_the_explorations_results(chat, text):
     assert "Des métiers pour toi" in said and len(state(chat).interests) == 1
 
 
-def test_jobs_asked_with_nothing_named_under_a_records_question_start_an_exploration(chat):
-    said = chat.say("quels métiers recrutent beaucoup en ce moment sans avoir besoin du bac ?", "ask_level")
+@pytest.mark.parametrize("text, intent", [
+    ("quels métiers recrutent beaucoup en ce moment sans avoir besoin du bac ?", "ask_level"),
+    ("quelles formations courtes en alternance près de chez moi ?", "ask_studies"),
+    ("sans bac, on peut faire quoi ?", "ask_level")])
+def test_jobs_asked_with_nothing_named_under_a_records_question_start_an_exploration(chat, text, intent):
+    said = chat.say(text, intent)
     assert "centres d'intérêt" in said and state(chat) == Exploration()
 
 
