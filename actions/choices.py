@@ -16,11 +16,11 @@ from knowledge.model import Record
 from knowledge.normalize import fold, normalize
 
 from .compose import Answer
-from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, INTERET, METIER
+from .record_types import CERTIFICATION, CHOICE_ENTITY, FORMATION, INTERET, METIER, type_of_entity
 from .resolve import AGAIN, AMBIGUOUS, DESCRIBE_IT, FOUND, Alone, Mention, alone, choose, find_mention
 from .routing import DESCRIBE, about_certification_only, is_question, types_for
-from .turn import (AFFIRM, CHOOSE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, Turn, ask_which, loose_word, near,
-                   said_gender, understand)
+from .turn import (AFFIRM, CHOOSE, COMPARE, DENY, MORE, PENDING_NAME, WHOLE_NAME, Reply, Turn, ask_which, loose_word,
+                   near, said_gender, understand)
 
 REFINING_FILLERS = frozenset("celui celle ceux celles de du des la le les l en plutot et ah non oui bah ben euh "
                              "qui est c ca".split())  # words of « celui de Grenoble » that name nothing
@@ -160,6 +160,8 @@ def name_alone(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     records asks which (buttons), never picks one."""
     if turn.record_id is not None or turn.intent == MORE:
         return None
+    if turn.intent == COMPARE and sum(1 for e in turn.entities if type_of_entity(e)) >= 2:
+        return None  # « électricienne ou plombière ? »: two names to compare, not one long name
     said = alone(kb, turn.text, turn.entities)
     if said is None or (turn.subject and loose_word(said.mention, turn.entities)):
         return None  # « c'est un job salarié ? » is about the subject under way, not the fiche « salarié agricole »

@@ -49,10 +49,11 @@ def explore_turn(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         moved = _said(kb, turn, state)
         if moved is not None:
             return moved
-    fresh = not turn.pending and (state is None or state.step == "results")
-    several = jobs_for_interests(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)) if fresh else []
-    if several:  # jobs asked for: the exploration's results for those interests, at once
-        return _results(kb, turn, Exploration(interests=several[:MOST], level="any"))
+    outside = state is None or state.step == "results"  # no exploration's question waits for an answer
+    fresh = outside and not turn.pending
+    named = jobs_for_interests(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)) if outside else []
+    if named:  # jobs asked for interests: the exploration's results for them, at once
+        return _results(kb, turn, Exploration(interests=named[:MOST], level="any"))
     guided = fresh and turn.intent != COMPARE and (  # « prépa ou fac de maths ? » compares, whatever tastes it names
         tells_tastes(kb, turn.text, turn.entities)
         or asks_job_ideas(kb, turn.text, turn.intent, turn.entities, bool(turn.subject)))

@@ -1,8 +1,7 @@
 """What in a message asks to be guided, whatever the NLU's intent: tastes stated without a question (« j'aime
 écrire et les réseaux sociaux », « passionné de cuisine »), job ideas asked with nothing named (« des idées de
-métiers ? », « qu'est-ce qui pourrait me correspondre ? »), jobs asked for several interests or for one's own,
-help asked about orientation rather than about the assistant, being lost about it (« j'ai raté mon bac, je fais
-quoi ? »). Names and interests turned down (« pas envie d'être prof », « ni vendre ») count for nothing.
+métiers ? », « qu'est-ce qui pourrait me correspondre ? »), jobs asked for interests, help asked about
+orientation rather than about the assistant, being lost about it (« j'ai raté mon bac, je fais quoi ? »). Names and interests turned down (« pas envie d'être prof », « ni vendre ») count for nothing.
 actions/guide.py starts the exploration on them."""
 
 from __future__ import annotations
@@ -34,14 +33,10 @@ SUGGEST = re.compile(rf"\b(idees?|propos\w*|conseill\w*|sugg\w*|quoi faire)\b|"
 # a passion told (« passionné de cuisine », « fan de mangas », « mes matières préférées », « mon truc c'est… »)
 PASSION = re.compile(r"\b(passionnee?s? (de|d|par|pour)|fan (de|d)|ma passion|mes passions|je kiffe(?! pas)|"
                      r"prefer\w*|mon truc)\b")
-# a taste said of oneself (« j'aime bricoler, c'est quoi les métiers qui vont avec ? », « je veux aider les gens »),
-# not asked about in general (« quels métiers quand on aime les animaux ? » gets its list)
-PERSONAL = re.compile(r"\b(j ?aime|j ?adore|me plai\w*|je veux|je voudrais|j aimerais|je suis (passionnee?|fan|fort|"
-                      r"forte|bon|bonne|doue|douee))\b")
 # jobs or studies asked for (« quels métiers recrutent sans le bac ? », « quelles formations courtes en
-# alternance ? »), whatever fact of a record the NLU heard
+# alternance ? », « métier créatif qui paye bien, ça existe ? »), whatever fact of a record the NLU heard
 JOBS_ASKED = re.compile(r"\b(quels?|quelles?) (sont les )?(metiers?|boulots?|jobs?|professions?|emplois?|"
-                        r"formations?|etudes|filieres?)\b")
+                        r"formations?|etudes|filieres?)\b|^\W*(une? |des )?(metiers?|boulots?|jobs?|formations?)\b")
 LIKING = re.compile(r"\bj ?(adore|aime)\b((?: \w+)*)")  # « j'aime bien cuisiner », « j'adore réparer des scooters »
 ADVERBS = frozenset("bien beaucoup trop vraiment grave pas".split())
 # what follows « j'aime » when the assistant is liked, not a taste told (« j'adore ta réponse »)
@@ -52,6 +47,7 @@ LOST = re.compile(r"\b(je fais quoi|quoi faire|que faire|je sais (pas|plus) (quo
                   r"aucune idee)\b")
 THANKS = re.compile(r"\b(merci|thanks?|top|genial|super)\b")  # … nor thanks (« j'adore, merci ! »)
 WORK = re.compile(r"\b(metiers?|boulots?|jobs?|taf|travail|professions?|carrieres?)\b")
+STUDIES = re.compile(r"\b(etudes|formations?|filieres?)\b")
 HELP = "help"
 JOBS = "ask_jobs"
 
@@ -110,16 +106,16 @@ def asks_job_ideas(kb: KnowledgeBase, text: str, intent: str, entities: list[dic
 
 
 def jobs_for_interests(kb: KnowledgeBase, text: str, intent: str, entities: list[dict], subject: bool) -> list[str]:
-    """« Des idées de métiers pour quelqu'un qui aime être dehors et s'occuper des animaux ? », « un métier à me
-    conseiller, j'aime communiquer ? », « ya des métiers où on voyage beaucoup ? » (whatever question the NLU heard,
-    with no subject under way): the interests, when jobs are asked for two or more of them, or advice or ideas for
-    one, and nothing else is named (« quels métiers quand on aime les animaux ? » gets its list)."""
+    """« Quels métiers quand on aime les animaux ? », « des idées de métiers pour quelqu'un qui aime être dehors et
+    s'occuper des animaux ? », « j'aime les jeux vidéo et la tech, quelles études ? », « ya des métiers où on voyage
+    beaucoup ? » (as the NLU's ask_jobs, or whatever question it heard with no subject under way): the interests
+    named, when jobs or studies are asked for them and nothing else is named. They get the exploration's results
+    at once."""
     said = folded(text)
     if not (ASKING.search(said) or SUGGEST.search(said)):
         return []  # tastes stated, asking nothing (« j'aime écrire et les animaux »): the exploration's first step
-    other_question = intent != JOBS and not subject and bool(WORK.search(said) or FOR_ME.search(said))
+    other_question = intent != JOBS and not subject and bool(WORK.search(said) or STUDIES.search(said)
+                                                              or FOR_ME.search(said))
     if not (intent == JOBS or other_question) or _names_other_records(entities, text):
         return []
-    named = interests_said(kb, text)
-    own = SUGGEST.search(said) or PASSION.search(said) or PERSONAL.search(said)  # ideas asked, one's own tastes
-    return named if other_question or len(named) >= 2 or (named and own) else []
+    return interests_said(kb, text)

@@ -199,3 +199,10 @@ def test_two_names_sharing_a_fiche_are_still_two_names_to_compare(chat):
                 for value, ids in (("electricien", ["MET.56", "MET.75"]), ("electrotechnicien", ["MET.403", "MET.75"]))]
     said = chat.say(text, "ask_comparison", entities)
     assert "peut correspondre à plusieurs fiches" in said  # which électricien first, then the comparison
+
+
+def test_two_names_alone_with_or_are_compared_not_read_as_one_name(chat):
+    said = chat.say("électricienne ou plombière ?", "ask_comparison",
+                    [{"entity": "job", "value": "électricienne"}, {"entity": "job", "value": "plombière"}])
+    assert said.startswith("« électricienne » correspond à")  # the ambiguous name asked first, then compared
+    assert chat.events[-1]["metadata"]["answer_question"] == "ask_comparison"

@@ -180,10 +180,12 @@ def test_tastes_told_with_a_job_turned_down_start_an_exploration(chat):
     assert "Noté : j'aime jongler avec les chiffres" in said and state(chat).step == "interests"
 
 
-def test_a_question_about_jobs_for_an_interest_gets_the_list_not_an_exploration(chat):
+def test_a_question_about_jobs_for_an_interest_gets_the_explorations_results(chat, base):
     said = chat.say("quels métiers quand on aime les animaux ?", "ask_jobs",
                     [{"entity": "interest", "value": "aime les animaux"}])
-    assert "je connais" in said and chat.slots.get(EXPLORATION) is None
+    total = len(base.metiers_for_interest(ANIMALS))
+    assert f"Des métiers pour toi ({total} en tout" in said and state(chat).interests == [ANIMALS]
+    assert "5 autres métiers" in chat.titles and "Changer mes choix" in chat.titles
 
 
 def test_three_interests_said_go_straight_to_the_sector(chat):
@@ -438,7 +440,9 @@ def test_jobs_asked_for_ones_own_taste_get_the_explorations_results(chat, text):
 @pytest.mark.parametrize("text, intent", [
     ("quels métiers recrutent beaucoup en ce moment sans avoir besoin du bac ?", "ask_level"),
     ("quelles formations courtes en alternance près de chez moi ?", "ask_studies"),
-    ("sans bac, on peut faire quoi ?", "ask_level")])
+    ("sans bac, on peut faire quoi ?", "ask_level"),
+    ("métier créatif qui paye bien ça existe vraiment ?", "ask_salary"),
+    ("formation courte pour bosser vite ?", "ask_studies")])
 def test_jobs_asked_with_nothing_named_under_a_records_question_start_an_exploration(chat, text, intent):
     said = chat.say(text, intent)
     assert "centres d'intérêt" in said and state(chat) == Exploration()
@@ -451,3 +455,8 @@ def test_the_jobs_that_stand_best_for_an_interest_come_first(base):
     rest = jobs[len(documents):]
     firsts = [job.centres_interet[:1] == ["CI.j-aime-communiquer"] for job in rest]
     assert firsts == sorted(firsts, reverse=True)  # then fiches naming it first
+
+
+def test_studies_asked_for_interests_get_the_explorations_results(chat):
+    said = chat.say("j'aime les animaux et la nature, quelles études après le bac ?", "ask_studies")
+    assert "Des métiers pour toi" in said and state(chat).interests == [ANIMALS, NATURE]

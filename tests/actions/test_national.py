@@ -9,6 +9,7 @@ import re
 import pytest
 
 from actions.compose import PHONE
+from actions.explore import Exploration
 from actions.routing import ROUTES
 
 pytestmark = pytest.mark.unit
@@ -95,16 +96,17 @@ def test_rome_code_with_its_rome_4_label_and_definition(ask):
     assert text.endswith("Sources : Onisep, fiche MET.38 (juin 2024) ; France Travail, ROME 4.0, fiche J1506 (v460)")
 
 
-def test_interest_gives_a_short_list_of_jobs_with_buttons_and_more(ask, kb):
+def test_interest_asked_in_the_middle_of_an_exploration_gives_a_short_list_of_jobs_with_buttons_and_more(ask, kb):
     interest = "CI.ma-vocation-est-de-soigner"
     total = len(kb.metiers_for_interest(interest))
     assert total > 8
+    asked_level = {"exploration": Exploration(interests=["CI.j-aime-la-nature"], step="level").slot()}
     messages, slots = ask("ma vocation est de soigner, quels métiers ?", "ask_jobs",
-                          [{"entity": "interest", "value": "ma vocation est de soigner"}])
+                          [{"entity": "interest", "value": "ma vocation est de soigner"}], slots=asked_level)
     text = texts(messages)
     first = bullets(text)
     assert f"je connais {total} métiers. En voici 8 :" in text and len(first) == 8
-    assert [b["title"] for b in messages[-1]["buttons"]] == first + ["Voir plus"]
+    assert [b["title"] for b in messages[-1]["buttons"]] == first + ["Voir plus", "Reprendre l'exploration"]
     assert slots["pending_options"] and slots["next_page"] == f"ask_jobs|{interest}|8"
     assert "Onisep, fiches MET." in text.split("\n")[-1]
     messages, slots = ask("montre-m'en d'autres", "ask_more", slots={"next_page": slots["next_page"]})
