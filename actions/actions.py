@@ -196,8 +196,7 @@ class ActionFallback(Action):
         if CORRECTING.search(folded(message.get("text") or "")):  # « non attends, c'est la date que je voulais »:
             ranking = [r for r in ranking if is_question(r.get("name") or "")]  # its « non » is no answer
         named = any(type_of_entity(e) for e in message.get("entities") or [])
-        records = any(type_of_entity(e) not in (None, INTERET) for e in message.get("entities") or [])
-        if (ranking and ranking[0].get("name") == EXPLORE and not records
+        if (ranking and ranking[0].get("name") == EXPLORE and not named_kinds(tracker)
                 and float(ranking[0].get("confidence") or 0) >= RESCUE_CONFIDENCE):
             return EXPLORE  # « comment savoir quel métier faire ? », the NLU torn between exploring and another
         if not ranking or not is_question(ranking[0].get("name") or ""):

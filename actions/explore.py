@@ -1,8 +1,8 @@
 """« Je ne sais pas quoi faire » : a guided exploration in a few taps (issue 18, part 1). One to three ONISEP centres
 d'intérêt (pages of buttons, or said in words), optionally a sector of activity among those of the jobs they lead
 to, how long the student wants to study, then at most five jobs ranked by the interests they match (ties: the level
-that fits, then the jobs that stand best for them), each with one line saying why; buttons open a job (the normal conversation goes on about it), show
-five more, change the choices or leave. Everything comes from the base: the interests, the jobs attached to them,
+that fits, then the jobs that stand best for them), each with one line saying why; buttons open a job (the normal
+conversation goes on about it), show five more, change the choices or leave. Everything comes from the base: the interests, the jobs attached to them,
 their sectors and access levels."""
 
 from __future__ import annotations

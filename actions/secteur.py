@@ -47,7 +47,7 @@ def internal_external(kb: KnowledgeBase, record: Secteur, gender: str) -> Answer
 def interest_rank(job: Metier, interest_ids: list[str]) -> tuple[bool, bool]:
     """How well a job stands for interests: jobs of the school's documents first, then those whose fiche names one
     of them first (a key to sort by)."""
-    return bool(job.source.edition), job.centres_interet[:1] not in ([i] for i in interest_ids)
+    return bool(job.source.edition), not (job.centres_interet and job.centres_interet[0] in interest_ids)
 
 
 def _interest_rank(job: Metier, interest_id: str) -> tuple:

@@ -168,8 +168,9 @@ def _questions(text: str) -> list[Span]:
         spans.append((start, len(text)))
     merged: list[Span] = []
     for span in spans:
-        piece, asked = text[slice(*span)], _END.search(text[slice(*span)]) is not None
-        if merged and not (_LETTER.search(text[slice(*merged[-1])]) and _own_question(piece, asked)):
+        piece = text[slice(*span)]
+        if merged and not (_LETTER.search(text[slice(*merged[-1])])
+                           and _own_question(piece, asked=_END.search(piece) is not None)):
             merged[-1] = (merged[-1][0], span[1])
         else:
             merged.append(span)
